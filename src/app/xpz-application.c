@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xpz-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "xpz-application.h"
+#include "xpz-window.h"
+
+struct _XpzApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+};
+
+G_DEFINE_FINAL_TYPE (XpzApplication, xpz_application, ADW_TYPE_APPLICATION)
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+XpzApplication *
+xpz_application_new (void)
+{
+  return g_object_new (XPZ_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       /* The Devel profile shares the resources of the stable one. */
+                       "resource-base-path", RESOURCE_PATH,
+                       NULL);
+}
+
+/**
+ * xpz_application_get_settings:
+ *
+ * Returns: (transfer none): the application's #GSettings
+ */
+GSettings *
+xpz_application_get_settings (XpzApplication *self)
+{
+  g_return_val_if_fail (XPZ_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+static void
+xpz_application_activate (GApplication *app)
+{
+  XpzApplication *self = XPZ_APPLICATION (app);
+  GtkWindow *window;
+
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window == NULL)
+    window = GTK_WINDOW (xpz_window_new (self));
+
+  gtk_window_present (window);
+}
+
+static void
+xpz_application_about_action (GSimpleAction *action,
+                              GVariant      *parameter,
+                              gpointer       user_data)
+{
+  XpzApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  static const char *developers[] = { "XpertAIze Desktop contributors", NULL };
+  g_autofree char *controller = NULL;
+  GtkWidget *about;
+
+  controller = g_strdup_printf (_("The data controller for the XpertAIze platform is %s, %s.\n"
+                                  "Email: %s\n"
+                                  "Phone: %s\n"
+                                  "To exercise your rights under Moroccan Law No. 09-08 "
+                                  "(access, rectification, deletion, objection, portability), "
+                                  "contact the data controller or use the Privacy area."),
+                                CONTROLLER_NAME, CONTROLLER_ADDRESS,
+                                CONTROLLER_EMAIL, CONTROLLER_PHONE);
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", parent,
+                        "modal", TRUE,
+                        "application-name", _("XpertAIze"),
+                        "application-icon", APP_ID,
+                        "developer-name", CONTROLLER_NAME,
+                        "version", PACKAGE_VERSION,
+                        "website", "https://xpertaize.com",
+                        "support-url", "mailto:" CONTROLLER_EMAIL,
+                        "developers", developers,
+                        "copyright", _("© 2026 XPERTIZE.MA SARL"),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "comments", _("Recruitment matching that keeps you in control of who sees "
+                                      "your data."),
+                        /* Translators: put your names here, one per line. */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  adw_about_window_add_legal_section (ADW_ABOUT_WINDOW (about),
+                                      _("Data Controller"),
+                                      NULL,
+                                      GTK_LICENSE_CUSTOM,
+                                      controller);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+xpz_application_quit_action (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  XpzApplication *self = user_data;
+  GList *windows;
+
+  /* Close windows rather than quitting outright, so that they save their state. */
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
+    gtk_window_destroy (windows->data);
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", xpz_application_about_action },
+  { "quit", xpz_application_quit_action },
+};
+
+static void
+xpz_application_startup (GApplication *app)
+{
+  XpzApplication *self = XPZ_APPLICATION (app);
+
+  G_APPLICATION_CLASS (xpz_application_parent_class)->startup (app);
+
+  gtk_window_set_default_icon_name (APP_ID);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit",
+                                         (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close",
+                                         (const char *[]) { "<Control>w", NULL });
+}
+
+static void
+xpz_application_get_property (GObject    *object,
+                              guint       prop_id,
+                              GValue     *value,
+                              GParamSpec *pspec)
+{
+  XpzApplication *self = XPZ_APPLICATION (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xpz_application_dispose (GObject *object)
+{
+  XpzApplication *self = XPZ_APPLICATION (object);
+
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (xpz_application_parent_class)->dispose (object);
+}
+
+static void
+xpz_application_class_init (XpzApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->get_property = xpz_application_get_property;
+  object_class->dispose = xpz_application_dispose;
+
+  app_class->activate = xpz_application_activate;
+  app_class->startup = xpz_application_startup;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL,
+                         G_TYPE_SETTINGS,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+xpz_application_init (XpzApplication *self)
+{
+  self->settings = g_settings_new (BASE_APP_ID);
+}

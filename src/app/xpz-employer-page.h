@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define XPZ_TYPE_EMPLOYER_PAGE (xpz_employer_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (XpzEmployerPage, xpz_employer_page, XPZ, EMPLOYER_PAGE, AdwBin)
+
+G_END_DECLS

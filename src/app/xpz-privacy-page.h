@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define XPZ_TYPE_PRIVACY_PAGE (xpz_privacy_page_get_type ())
+
+G_DECLARE_FINAL_TYPE (XpzPrivacyPage, xpz_privacy_page, XPZ, PRIVACY_PAGE, AdwBin)
+
+G_END_DECLS
