@@ -113,11 +113,13 @@ xpz_application_quit_action (GSimpleAction *action,
                              gpointer       user_data)
 {
   XpzApplication *self = user_data;
-  GList *windows;
+  g_autoptr (GList) windows = NULL;
 
-  /* Close windows rather than quitting outright, so that they save their state. */
-  while ((windows = gtk_application_get_windows (GTK_APPLICATION (self))) != NULL)
-    gtk_window_destroy (windows->data);
+  /* Close windows rather than quitting outright, so that they save their state;
+   * the application exits when the last one is gone. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
 }
 
 static const GActionEntry app_actions[] = {

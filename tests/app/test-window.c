@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "xpz-application.h"
+#include "xpz-window.h"
+
+/* Widget tests of the application shell, on a real display (Xvfb) with the
+ * memory GSettings backend. */
+
+typedef struct
+{
+  XpzApplication *app;
+  GSettings      *settings;
+} Fixture;
+
+/* One registered application for the whole program, as in the real app. */
+static XpzApplication *test_app;
+
+static void
+fixture_setup (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  fixture->app = g_object_ref (test_app);
+  fixture->settings = g_object_ref (xpz_application_get_settings (fixture->app));
+  g_settings_reset (fixture->settings, "window-width");
+  g_settings_reset (fixture->settings, "window-height");
+  g_settings_reset (fixture->settings, "window-maximized");
+  g_settings_reset (fixture->settings, "last-area");
+}
+
+static void
+fixture_teardown (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  GList *windows;
+
+  while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
+    gtk_window_destroy (windows->data);
+  g_clear_object (&fixture->settings);
+  g_clear_object (&fixture->app);
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+notify_set_flag (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Iterates the default main context until @done becomes TRUE. */
+static void
+iterate_until (gboolean (*done) (gpointer),
+               gpointer   data)
+{
+  while (!done (data))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static GtkWidget *
+find_child_of_type (GtkWidget *root,
+                    GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_child_of_type (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_areas (Fixture       *fixture,
+            gconstpointer  user_data)
+{
+  XpzWindow *window = xpz_window_new (fixture->app);
+
+  g_assert_cmpstr (xpz_window_get_visible_area (window), ==, "candidate");
+  g_assert_true (xpz_window_show_area (window, "employer"));
+  g_assert_cmpstr (xpz_window_get_visible_area (window), ==, "employer");
+  g_assert_true (xpz_window_show_area (window, "privacy"));
+  g_assert_cmpstr (xpz_window_get_visible_area (window), ==, "privacy");
+  g_assert_false (xpz_window_show_area (window, "nowhere"));
+  g_assert_cmpstr (xpz_window_get_visible_area (window), ==, "privacy");
+
+  /* The keyboard route goes through the same action. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "nav.show-area", "s",
+                                             "candidate"));
+  g_assert_cmpstr (xpz_window_get_visible_area (window), ==, "candidate");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_state_restored (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  XpzWindow *window;
+  int width = 0, height = 0;
+
+  g_settings_set_int (fixture->settings, "window-width", 820);
+  g_settings_set_int (fixture->settings, "window-height", 610);
+  g_settings_set_string (fixture->settings, "last-area", "privacy");
+
+  window = xpz_window_new (fixture->app);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 820);
+  g_assert_cmpint (height, ==, 610);
+  g_assert_cmpstr (xpz_window_get_visible_area (window), ==, "privacy");
+
+  /* Closing saves what the user left. */
+  gtk_window_present (GTK_WINDOW (window));
+  xpz_window_show_area (window, "employer");
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (fixture->settings, "window-width"), ==, 900);
+  g_assert_cmpint (g_settings_get_int (fixture->settings, "window-height"), ==, 640);
+  g_assert_false (g_settings_get_boolean (fixture->settings, "window-maximized"));
+  g_assert_cmpstr (g_settings_get_string (fixture->settings, "last-area"), ==, "employer");
+}
+
+static void
+test_narrow_folds (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  XpzWindow *window;
+  AdwLeaflet *leaflet;
+  gboolean folded_changed = FALSE;
+
+  g_settings_set_int (fixture->settings, "window-width", 360);
+  g_settings_set_int (fixture->settings, "window-height", 640);
+  window = xpz_window_new (fixture->app);
+  leaflet = ADW_LEAFLET (find_child_of_type (GTK_WIDGET (window), ADW_TYPE_LEAFLET));
+  g_assert_nonnull (leaflet);
+
+  g_signal_connect (leaflet, "notify::folded", G_CALLBACK (notify_set_flag), &folded_changed);
+  gtk_window_present (GTK_WINDOW (window));
+  if (!adw_leaflet_get_folded (leaflet))
+    iterate_until (is_true, &folded_changed);
+
+  /* 360 px wide: one pane at a time, starting from the list of areas. */
+  g_assert_true (adw_leaflet_get_folded (leaflet));
+  g_assert_cmpstr (gtk_widget_get_name (adw_leaflet_get_visible_child (leaflet)), ==, "sidebar");
+
+  /* Choosing an area navigates to it; Back returns to the list. */
+  xpz_window_show_area (window, "privacy");
+  g_assert_cmpstr (gtk_widget_get_name (adw_leaflet_get_visible_child (leaflet)), ==, "content");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "nav.back", NULL));
+  g_assert_cmpstr (gtk_widget_get_name (adw_leaflet_get_visible_child (leaflet)), ==, "sidebar");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_shortcuts_window (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  XpzWindow *window = xpz_window_new (fixture->app);
+  GtkShortcutsWindow *overlay;
+  g_autofree char *accels = NULL;
+  g_auto (GStrv) accel_list = NULL;
+
+  overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  g_assert_nonnull (overlay);
+
+  accel_list = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture->app),
+                                                      "win.show-help-overlay");
+  accels = g_strjoinv (" ", accel_list);
+  g_assert_nonnull (strstr (accels, "question"));
+
+  g_strfreev (accel_list);
+  accel_list = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture->app),
+                                                      "app.quit");
+  g_assert_cmpstr (accel_list[0], ==, "<Control>q");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_about_names_controller (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  XpzWindow *window = xpz_window_new (fixture->app);
+  AdwAboutWindow *about = NULL;
+  GListModel *toplevels;
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "about", NULL);
+
+  toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_ABOUT_WINDOW (item))
+        about = ADW_ABOUT_WINDOW (item);
+    }
+
+  g_assert_nonnull (about);
+  /* R12.1: the data controller is named in About. */
+  g_assert_cmpstr (adw_about_window_get_developer_name (about), ==, "XPERTIZE.MA SARL");
+  g_assert_cmpstr (adw_about_window_get_support_url (about), ==, "mailto:info@xpertaize.com");
+  g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+  gtk_window_destroy (GTK_WINDOW (about));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_privacy_page_controller (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  XpzWindow *window = xpz_window_new (fixture->app);
+  GtkWidget *privacy;
+  gboolean found_email = FALSE, found_address = FALSE;
+  GPtrArray *stack = g_ptr_array_new ();
+
+  xpz_window_show_area (window, "privacy");
+  privacy = find_child_of_type (GTK_WIDGET (window), g_type_from_name ("XpzPrivacyPage"));
+  g_assert_nonnull (privacy);
+
+  /* R12.1: the controller's contact details are in the privacy view. */
+  g_ptr_array_add (stack, privacy);
+  while (stack->len > 0)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+      if (ADW_IS_ACTION_ROW (w))
+        {
+          const char *subtitle = adw_action_row_get_subtitle (ADW_ACTION_ROW (w));
+          found_email |= g_strcmp0 (subtitle, "info@xpertaize.com") == 0;
+          found_address |= subtitle != NULL && strstr (subtitle, "Casablanca 20190") != NULL;
+        }
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  g_ptr_array_unref (stack);
+
+  g_assert_true (found_email);
+  g_assert_true (found_address);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  test_app = xpz_application_new ();
+  g_application_register (G_APPLICATION (test_app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add ("/app/window/areas", Fixture, NULL, fixture_setup, test_areas, fixture_teardown);
+  g_test_add ("/app/window/state-restored", Fixture, NULL,
+              fixture_setup, test_state_restored, fixture_teardown);
+  g_test_add ("/app/window/narrow-360-folds", Fixture, NULL,
+              fixture_setup, test_narrow_folds, fixture_teardown);
+  g_test_add ("/app/window/shortcuts-window", Fixture, NULL,
+              fixture_setup, test_shortcuts_window, fixture_teardown);
+  g_test_add ("/app/about/R12.1/names-controller", Fixture, NULL,
+              fixture_setup, test_about_names_controller, fixture_teardown);
+  g_test_add ("/app/privacy/R12.1/controller-contact", Fixture, NULL,
+              fixture_setup, test_privacy_page_controller, fixture_teardown);
+
+  status = g_test_run ();
+  g_clear_object (&test_app);
+  return status;
+}
