@@ -1,0 +1,450 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xpz-api-client"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "xpz-api-client.h"
+
+/* The platform API over HTTP: one SoupSession per client, TLS always verified (there is
+ * no certificate-override code anywhere in the app), plain HTTP only to loopback, a
+ * timeout, a descriptive User-Agent, and a debug log that never prints a token or a
+ * body (libsoup's SoupLogger prints bearer tokens verbatim, so it is not used). */
+
+#define DEFAULT_TIMEOUT_SECONDS 30
+#define MAX_RESPONSE_BYTES (64 * 1024 * 1024)
+
+struct _XpzApiClient
+{
+  GObject      parent_instance;
+
+  SoupSession *session;
+  char        *base_url;
+  char        *access_token;
+};
+
+enum {
+  PROP_0,
+  PROP_BASE_URL,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (XpzApiClient, xpz_api_client, G_TYPE_OBJECT)
+
+static gboolean
+host_is_loopback (const char *host)
+{
+  g_autoptr (GInetAddress) address = NULL;
+
+  if (host == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
+}
+
+/**
+ * xpz_api_url_is_acceptable:
+ *
+ * R9.3: an https URL, or plain http only to a loopback address.
+ */
+gboolean
+xpz_api_url_is_acceptable (const char  *url,
+                           GError     **error)
+{
+  g_autoptr (GUri) uri = NULL;
+  const char *scheme;
+
+  uri = g_uri_parse (url != NULL ? url : "", G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
+    {
+      g_set_error (error, XPZ_API_ERROR, XPZ_API_ERROR_INSECURE_URL,
+                   _("“%s” is not a web address"), url != NULL ? url : "");
+      return FALSE;
+    }
+
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (scheme, "http") == 0 && host_is_loopback (g_uri_get_host (uri)))
+    return TRUE;
+
+  g_set_error (error, XPZ_API_ERROR, XPZ_API_ERROR_INSECURE_URL,
+               _("The platform address must start with https:// (plain http:// is only "
+                 "allowed on this computer)"));
+  return FALSE;
+}
+
+/**
+ * xpz_api_redact_header:
+ *
+ * Returns: the header's value as it may appear in a log: credentials and cookies are
+ *   replaced by a placeholder.
+ */
+char *
+xpz_api_redact_header (const char *name,
+                       const char *value)
+{
+  static const char *secret_headers[] = {
+    "authorization", "proxy-authorization", "cookie", "set-cookie", "idempotency-key",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (secret_headers); i++)
+    if (g_ascii_strcasecmp (name, secret_headers[i]) == 0)
+      return g_strdup ("[redacted]");
+  return g_strdup (value);
+}
+
+XpzApiClient *
+xpz_api_client_new (const char  *base_url,
+                    GError     **error)
+{
+  if (!xpz_api_url_is_acceptable (base_url, error))
+    return NULL;
+
+  return g_object_new (XPZ_TYPE_API_CLIENT, "base-url", base_url, NULL);
+}
+
+const char *
+xpz_api_client_get_base_url (XpzApiClient *self)
+{
+  g_return_val_if_fail (XPZ_IS_API_CLIENT (self), NULL);
+  return self->base_url;
+}
+
+/* The token is kept in memory only; its durable home is the Secret Service. */
+void
+xpz_api_client_set_access_token (XpzApiClient *self,
+                                 const char   *access_token)
+{
+  g_return_if_fail (XPZ_IS_API_CLIENT (self));
+
+  if (self->access_token != NULL)
+    memset (self->access_token, 0, strlen (self->access_token));
+  g_free (self->access_token);
+  self->access_token = g_strdup (access_token);
+}
+
+void
+xpz_api_client_set_timeout (XpzApiClient *self,
+                            guint         seconds)
+{
+  g_return_if_fail (XPZ_IS_API_CLIENT (self));
+  soup_session_set_timeout (self->session, seconds);
+}
+
+typedef struct
+{
+  SoupMessage *message;
+  gint64       started;
+} CallData;
+
+static void
+call_data_free (CallData *data)
+{
+  g_clear_object (&data->message);
+  g_free (data);
+}
+
+static void
+log_request (SoupMessage *message)
+{
+  SoupMessageHeadersIter iter;
+  const char *name, *value;
+  g_autoptr (GString) headers = NULL;
+
+  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
+    {
+      headers = g_string_new (NULL);
+      soup_message_headers_iter_init (&iter, soup_message_get_request_headers (message));
+      while (soup_message_headers_iter_next (&iter, &name, &value))
+        {
+          g_autofree char *shown = xpz_api_redact_header (name, value);
+          g_string_append_printf (headers, " %s: %s;", name, shown);
+        }
+      /* The path only: queries may carry cursors, never bodies (personal data). */
+      g_debug ("-> %s %s%s", soup_message_get_method (message),
+               g_uri_get_path (soup_message_get_uri (message)), headers->str);
+    }
+}
+
+static gint64
+parse_retry_after (SoupMessageHeaders *headers)
+{
+  const char *value = soup_message_headers_get_one (headers, "Retry-After");
+  g_autoptr (GDateTime) when = NULL;
+  g_autoptr (GDateTime) now = NULL;
+  guint64 seconds;
+
+  if (value == NULL)
+    return -1;
+  if (g_ascii_string_to_unsigned (value, 10, 0, G_MAXINT32, &seconds, NULL))
+    return (gint64) seconds;
+
+  /* An HTTP date. */
+  when = soup_date_time_new_from_http_string (value);
+  if (when == NULL)
+    return -1;
+  now = g_date_time_new_now_utc ();
+  return MAX (0, g_date_time_difference (when, now) / G_TIME_SPAN_SECOND);
+}
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  CallData *data = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  guint status;
+  const char *content_type;
+
+  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (bytes == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_task_return_error (task, g_steal_pointer (&error));
+      else if (error->domain == G_TLS_ERROR ||
+               soup_message_get_tls_peer_certificate_errors (data->message) != 0)
+        g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_TLS,
+                                 _("The platform’s identity could not be verified (%s)"),
+                                 error->message);
+      else
+        g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_NETWORK,
+                                 _("The platform could not be reached (%s)"),
+                                 error->message);
+      return;
+    }
+
+  status = soup_message_get_status (data->message);
+  headers = soup_message_get_response_headers (data->message);
+  g_debug ("<- %u %s (%" G_GSIZE_FORMAT " bytes, %.1f ms)", status,
+           g_uri_get_path (soup_message_get_uri (data->message)), g_bytes_get_size (bytes),
+           (g_get_monotonic_time () - data->started) / 1000.0);
+
+  if (g_bytes_get_size (bytes) > MAX_RESPONSE_BYTES)
+    {
+      g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
+                               _("The platform’s answer is too large"));
+      return;
+    }
+
+  content_type = soup_message_headers_get_content_type (headers, NULL);
+  if (g_bytes_get_size (bytes) > 0 &&
+      content_type != NULL && g_str_equal (content_type, "application/json"))
+    {
+      g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+      gsize len;
+      const char *text = g_bytes_get_data (bytes, &len);
+
+      if (!json_parser_load_from_data (parser, text, (gssize) len, &error))
+        {
+          g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
+                                   _("The platform’s answer is not valid JSON (%s)"),
+                                   error->message);
+          return;
+        }
+      body = json_parser_steal_root (parser);
+    }
+  else if (g_bytes_get_size (bytes) > 0 && status >= 200 && status < 300)
+    {
+      g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
+                               _("The platform answered with %s instead of JSON"),
+                               content_type != NULL ? content_type : "no content type");
+      return;
+    }
+
+  g_task_return_pointer (task,
+                         xpz_api_response_new (status, body,
+                                               soup_message_headers_get_one (headers, "ETag"),
+                                               parse_retry_after (headers)),
+                         g_object_unref);
+}
+
+/**
+ * xpz_api_client_call_async:
+ * @method: "GET", "POST", "PUT", "DELETE"
+ * @path: the path below the base URL, e.g. "/api/v1/me/profile"
+ * @body: (nullable): a JSON body
+ * @idempotency_key: (nullable): sent as Idempotency-Key (the same on every retry)
+ * @if_match: (nullable): sent as If-Match
+ *
+ * Completes with an #XpzApiResponse for any HTTP status (see xpz_api_response_check()),
+ * or an #XpzApiError when there is no usable answer.
+ */
+void
+xpz_api_client_call_async (XpzApiClient        *self,
+                           const char          *method,
+                           const char          *path,
+                           JsonNode            *body,
+                           const char          *idempotency_key,
+                           const char          *if_match,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GUri) base = NULL;
+  g_autoptr (GUri) uri = NULL;
+  g_autoptr (GError) error = NULL;
+  SoupMessageHeaders *headers;
+  CallData *data;
+
+  g_return_if_fail (XPZ_IS_API_CLIENT (self));
+  g_return_if_fail (method != NULL && path != NULL && path[0] == '/');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xpz_api_client_call_async);
+
+  base = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, &error);
+  if (base != NULL)
+    uri = g_uri_parse_relative (base, path, G_URI_FLAGS_ENCODED, &error);
+  if (uri == NULL)
+    {
+      g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_INSECURE_URL,
+                               _("“%s” is not a web address"), path);
+      return;
+    }
+
+  data = g_new0 (CallData, 1);
+  data->message = soup_message_new_from_uri (method, uri);
+  data->started = g_get_monotonic_time ();
+  g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
+
+  headers = soup_message_get_request_headers (data->message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (self->access_token != NULL)
+    {
+      g_autofree char *bearer = g_strconcat ("Bearer ", self->access_token, NULL);
+      soup_message_headers_replace (headers, "Authorization", bearer);
+      memset (bearer, 0, strlen (bearer));
+    }
+  if (idempotency_key != NULL)
+    soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+  if (if_match != NULL)
+    soup_message_headers_replace (headers, "If-Match", if_match);
+
+  if (body != NULL)
+    {
+      gsize len = 0;
+      char *text = json_to_string (body, FALSE);
+      g_autoptr (GBytes) bytes = NULL;
+
+      len = strlen (text);
+      bytes = g_bytes_new_take (text, len);
+      soup_message_set_request_body_from_bytes (data->message, "application/json", bytes);
+    }
+
+  log_request (data->message);
+  soup_session_send_and_read_async (self->session, data->message, G_PRIORITY_DEFAULT,
+                                    cancellable, send_cb, g_steal_pointer (&task));
+}
+
+XpzApiResponse *
+xpz_api_client_call_finish (XpzApiClient  *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+xpz_api_client_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  XpzApiClient *self = XPZ_API_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      self->base_url = g_value_dup_string (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xpz_api_client_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  XpzApiClient *self = XPZ_API_CLIENT (object);
+
+  switch (prop_id)
+    {
+    case PROP_BASE_URL:
+      g_value_set_string (value, self->base_url);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xpz_api_client_dispose (GObject *object)
+{
+  XpzApiClient *self = XPZ_API_CLIENT (object);
+
+  if (self->session != NULL)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+
+  G_OBJECT_CLASS (xpz_api_client_parent_class)->dispose (object);
+}
+
+static void
+xpz_api_client_finalize (GObject *object)
+{
+  XpzApiClient *self = XPZ_API_CLIENT (object);
+
+  xpz_api_client_set_access_token (self, NULL);
+  g_clear_pointer (&self->base_url, g_free);
+
+  G_OBJECT_CLASS (xpz_api_client_parent_class)->finalize (object);
+}
+
+static void
+xpz_api_client_class_init (XpzApiClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->set_property = xpz_api_client_set_property;
+  object_class->get_property = xpz_api_client_get_property;
+  object_class->dispose = xpz_api_client_dispose;
+  object_class->finalize = xpz_api_client_finalize;
+
+  properties[PROP_BASE_URL] =
+    g_param_spec_string ("base-url", NULL, NULL, NULL,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+xpz_api_client_init (XpzApiClient *self)
+{
+  self->session = soup_session_new_with_options ("user-agent",
+                                                 "XpertAIze-Desktop/" PACKAGE_VERSION
+                                                 " (GNOME; +https://xpertaize.com)",
+                                                 "timeout", DEFAULT_TIMEOUT_SECONDS,
+                                                 "idle-timeout", 60,
+                                                 NULL);
+}

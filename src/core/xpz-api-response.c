@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xpz-api-response"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "xpz-api-response.h"
+
+/* One answer of the platform: status, JSON body, validators and retry hints.
+ * Every HTTP status is a response; xpz_api_response_check() maps it to an XpzApiError. */
+struct _XpzApiResponse
+{
+  GObject   parent_instance;
+
+  guint     status;
+  JsonNode *body;
+  char     *etag;
+  gint64    retry_after;
+};
+
+G_DEFINE_QUARK (xpz-api-error-quark, xpz_api_error)
+G_DEFINE_FINAL_TYPE (XpzApiResponse, xpz_api_response, G_TYPE_OBJECT)
+
+static void
+xpz_api_response_finalize (GObject *object)
+{
+  XpzApiResponse *self = XPZ_API_RESPONSE (object);
+
+  g_clear_pointer (&self->body, json_node_unref);
+  g_clear_pointer (&self->etag, g_free);
+
+  G_OBJECT_CLASS (xpz_api_response_parent_class)->finalize (object);
+}
+
+static void
+xpz_api_response_class_init (XpzApiResponseClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = xpz_api_response_finalize;
+}
+
+static void
+xpz_api_response_init (XpzApiResponse *self)
+{
+  self->retry_after = -1;
+}
+
+/**
+ * xpz_api_response_new:
+ * @body: (nullable): the parsed JSON body
+ * @retry_after_seconds: the Retry-After delay, or -1 when the response has none
+ */
+XpzApiResponse *
+xpz_api_response_new (guint       status,
+                      JsonNode   *body,
+                      const char *etag,
+                      gint64      retry_after_seconds)
+{
+  XpzApiResponse *self = g_object_new (XPZ_TYPE_API_RESPONSE, NULL);
+
+  self->status = status;
+  self->body = body != NULL ? json_node_ref (body) : NULL;
+  self->etag = g_strdup (etag);
+  self->retry_after = retry_after_seconds;
+  return self;
+}
+
+guint
+xpz_api_response_get_status (XpzApiResponse *self)
+{
+  g_return_val_if_fail (XPZ_IS_API_RESPONSE (self), 0);
+  return self->status;
+}
+
+/**
+ * xpz_api_response_get_body:
+ * Returns: (transfer none) (nullable): the JSON body
+ */
+JsonNode *
+xpz_api_response_get_body (XpzApiResponse *self)
+{
+  g_return_val_if_fail (XPZ_IS_API_RESPONSE (self), NULL);
+  return self->body;
+}
+
+/**
+ * xpz_api_response_get_object:
+ * Returns: (transfer none) (nullable): the body when it is a JSON object
+ */
+JsonObject *
+xpz_api_response_get_object (XpzApiResponse *self)
+{
+  g_return_val_if_fail (XPZ_IS_API_RESPONSE (self), NULL);
+  if (self->body == NULL || !JSON_NODE_HOLDS_OBJECT (self->body))
+    return NULL;
+  return json_node_get_object (self->body);
+}
+
+const char *
+xpz_api_response_get_etag (XpzApiResponse *self)
+{
+  g_return_val_if_fail (XPZ_IS_API_RESPONSE (self), NULL);
+  return self->etag;
+}
+
+/* Seconds to wait before trying again, or -1 when the platform gave none. */
+gint64
+xpz_api_response_get_retry_after (XpzApiResponse *self)
+{
+  g_return_val_if_fail (XPZ_IS_API_RESPONSE (self), -1);
+  return self->retry_after;
+}
+
+static JsonObject *
+error_object (XpzApiResponse *self)
+{
+  JsonObject *obj = xpz_api_response_get_object (self);
+  JsonNode *err;
+
+  if (obj == NULL || self->status < 400)
+    return NULL;
+  err = json_object_get_member (obj, "error");
+  if (err == NULL || !JSON_NODE_HOLDS_OBJECT (err))
+    return NULL;
+  return json_node_get_object (err);
+}
+
+/* The platform's machine-readable error code ("stale_etag", …), if any. */
+const char *
+xpz_api_response_get_error_code (XpzApiResponse *self)
+{
+  JsonObject *err = error_object (self);
+
+  return err != NULL ? json_object_get_string_member_with_default (err, "code", NULL) : NULL;
+}
+
+const char *
+xpz_api_response_get_error_message (XpzApiResponse *self)
+{
+  JsonObject *err = error_object (self);
+
+  return err != NULL ? json_object_get_string_member_with_default (err, "message", NULL) : NULL;
+}
+
+/**
+ * xpz_api_response_check:
+ *
+ * Returns: %TRUE for a 2xx answer; otherwise sets @error to the #XpzApiError that the
+ *   status means, with a message a user can read.
+ */
+gboolean
+xpz_api_response_check (XpzApiResponse  *self,
+                        GError         **error)
+{
+  const char *detail;
+  XpzApiError code;
+  const char *message;
+
+  g_return_val_if_fail (XPZ_IS_API_RESPONSE (self), FALSE);
+
+  if (self->status >= 200 && self->status < 300)
+    return TRUE;
+
+  switch (self->status)
+    {
+    case 400:
+      code = XPZ_API_ERROR_BAD_REQUEST;
+      message = _("The platform did not accept the request");
+      break;
+    case 401:
+      code = XPZ_API_ERROR_UNAUTHORIZED;
+      message = _("Your session has ended; sign in again");
+      break;
+    case 403:
+      code = XPZ_API_ERROR_FORBIDDEN;
+      message = _("This account is not allowed to do that");
+      break;
+    case 404:
+      code = XPZ_API_ERROR_NOT_FOUND;
+      message = _("The platform no longer has this item");
+      break;
+    case 410:
+      code = XPZ_API_ERROR_GONE;
+      message = _("The platform needs a full synchronisation");
+      break;
+    case 412:
+      code = XPZ_API_ERROR_CONFLICT;
+      message = _("This item was changed elsewhere in the meantime");
+      break;
+    case 422:
+      code = XPZ_API_ERROR_UNPROCESSABLE;
+      message = _("The platform refused this change as it stands");
+      break;
+    case 429:
+    case 503:
+      code = XPZ_API_ERROR_RATE_LIMITED;
+      message = _("The platform is busy; trying again shortly");
+      break;
+    default:
+      code = self->status >= 500 ? XPZ_API_ERROR_SERVER : XPZ_API_ERROR_BAD_RESPONSE;
+      message = self->status >= 500 ? _("The platform had a problem; trying again later")
+                                    : _("The platform gave an unexpected answer");
+      break;
+    }
+
+  detail = xpz_api_response_get_error_message (self);
+  if (detail != NULL && *detail != '\0')
+    g_set_error (error, XPZ_API_ERROR, code, "%s (%s)", message, detail);
+  else
+    g_set_error_literal (error, XPZ_API_ERROR, code, message);
+  return FALSE;
+}

@@ -1,0 +1,822 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <linux/capability.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "test-util.h"
+#include "xpz-paths.h"
+#include "xpz-query-model.h"
+#include "xpz-record.h"
+#include "xpz-store.h"
+#include "xpz-validate.h"
+
+static XpzStore *
+open_store (const char *account)
+{
+  g_autoptr(XpzStore) store = xpz_store_new (account);
+  g_autoptr(GBytes) key = test_key ();
+  g_autoptr(GError) error = NULL;
+
+  xpz_store_open (store, key, &error);
+  g_assert_no_error (error);
+  return g_steal_pointer (&store);
+}
+
+typedef struct
+{
+  const char *sql;
+} IntQuery;
+
+static gpointer
+int_query_func (XpzStore      *store,
+                sqlite3       *db,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  const char *sql = data;
+  sqlite3_stmt *stmt = NULL;
+  gint64 *out;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      xpz_store_set_sqlite_error (db, rc, error);
+      return NULL;
+    }
+  rc = sqlite3_step (stmt);
+  out = g_new0 (gint64, 1);
+  if (rc == SQLITE_ROW)
+    *out = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return out;
+}
+
+static gint64
+query_int (XpzStore   *store,
+           const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *value = xpz_store_run_sync (store, FALSE, int_query_func, (gpointer) sql, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (value);
+  return *value;
+}
+
+static char *
+query_text (XpzStore   *store,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  /* A second, read-only connection: what another process would see. */
+  g_assert_cmpint (sqlite3_open_v2 (xpz_store_get_path (store), &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static int
+file_user_version (const char *path)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return version;
+}
+
+static guint
+count_files_with_prefix (const char *dir,
+                         const char *prefix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  if (d == NULL)
+    return 0;
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      n++;
+  return n;
+}
+
+static char *
+find_file_with_prefix (const char *dir,
+                       const char *prefix)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      return g_build_filename (dir, name, NULL);
+  return NULL;
+}
+
+/* --- Opening ----------------------------------------------------------- */
+
+static void
+test_open_pragmas (void)
+{
+  g_autoptr(XpzStore) store = open_store ("open-pragmas");
+  g_autofree char *expected_dir = g_build_filename (g_get_user_data_dir (), "xpertaize", "accounts", "open-pragmas", NULL);
+  g_autofree char *mode = NULL;
+
+  g_assert_cmpstr (xpz_store_get_directory (store), ==, expected_dir);
+  g_assert_true (g_file_test (xpz_store_get_path (store), G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (xpz_store_get_schema_version (store), ==, XPZ_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, XPZ_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (store, "PRAGMA synchronous"), ==, 2); /* FULL */
+  g_assert_cmpint (query_int (store, "PRAGMA foreign_keys"), ==, 1);
+  g_assert_cmpint (query_int (store, "PRAGMA secure_delete"), ==, 1);
+  g_assert_cmpint (query_int (store, "PRAGMA busy_timeout"), ==, 5000);
+  mode = query_text (store, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "wal");
+}
+
+static void
+test_schema_tables (void)
+{
+  static const char * const tables[] = {
+    "account", "candidate_profile", "experience", "education", "skill", "document",
+    "job", "candidate", "match", "introduction_request", "share", "blocked_employer",
+    "privacy_setting", "consent_event", "policy_version", "policy_acceptance",
+    "pipeline_stage", "pipeline_entry", "pipeline_note", "sync_cursor", "outbox",
+    "job_fts", "candidate_fts",
+  };
+  g_autoptr(XpzStore) store = open_store ("schema-tables");
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE name = '%s'", tables[i]);
+
+      g_test_message ("table %s", tables[i]);
+      g_assert_cmpint (query_int (store, sql), ==, 1);
+    }
+  /* salary currency defaults to MAD */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_table_info('candidate_profile')"
+                                      " WHERE name = 'salary_currency' AND dflt_value = '''MAD'''"), ==, 1);
+}
+
+static void
+test_migrations_from_v1 (void)
+{
+  g_autoptr(XpzStore) store = xpz_store_new ("migrate-v1");
+  g_autoptr(GBytes) key = test_key ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) hits = NULL;
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "core", "store-v1.db", NULL);
+  g_autofree char *backup = NULL;
+
+  test_copy_file (fixture, xpz_store_get_path (store));
+  g_assert_cmpint (file_user_version (xpz_store_get_path (store)), ==, 1);
+
+  xpz_store_set_keep_backups (store, TRUE);
+  xpz_store_open (store, key, &error);
+  g_assert_no_error (error);
+
+  g_assert_cmpint (xpz_store_get_schema_version (store), ==, XPZ_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, XPZ_STORE_SCHEMA_VERSION);
+  /* the v1 rows survived */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM job"), ==, 3);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM skill"), ==, 2);
+  g_assert_cmpint (query_int (store, "SELECT salary_max FROM candidate_profile"), ==, 25000);
+  /* and were indexed by the FTS migration, folded */
+  hits = xpz_store_search_jobs (store, "مُهَنْدِس", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_assert_cmpint (g_array_index (hits, gint64, 0), ==, 2);
+  g_clear_pointer (&hits, g_array_unref);
+  hits = xpz_store_search_jobs (store, "ingenieur", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+
+  /* the copy taken before migrating holds version 1 */
+  backup = g_strconcat (xpz_store_get_path (store), ".bak-v1", NULL);
+  g_assert_true (g_file_test (backup, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (file_user_version (backup), ==, 1);
+}
+
+static void
+test_migrations_backup_removed (void)
+{
+  g_autoptr(XpzStore) store = xpz_store_new ("migrate-v1-nobackup");
+  g_autoptr(GBytes) key = test_key ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "core", "store-v1.db", NULL);
+
+  test_copy_file (fixture, xpz_store_get_path (store));
+  xpz_store_open (store, key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, XPZ_STORE_SCHEMA_VERSION);
+  /* once the migrated database checks out, the copy goes: it would keep data
+   * the user deletes later (R7.3) */
+  g_assert_cmpuint (count_files_with_prefix (xpz_store_get_directory (store), "store.db.bak-"), ==, 0);
+
+  /* reopening a current database migrates nothing */
+  xpz_store_close (store);
+  xpz_store_open (store, key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM job"), ==, 3);
+}
+
+/* --- Bad input --------------------------------------------------------- */
+
+static void
+test_bad_not_sqlite (void)
+{
+  g_autoptr(XpzStore) store = xpz_store_new ("bad-not-sqlite");
+  g_autoptr(GBytes) key = test_key ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "core", "not-sqlite.db", NULL);
+  g_autofree char *original = NULL;
+  g_autofree char *aside_contents = NULL;
+  g_autofree char *aside = NULL;
+
+  test_copy_file (fixture, xpz_store_get_path (store));
+  g_file_get_contents (fixture, &original, NULL, NULL);
+
+  g_assert_false (xpz_store_open (store, key, &error));
+  g_assert_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_CORRUPT);
+  g_assert_false (xpz_store_is_open (store));
+  g_test_message ("message: %s", error->message);
+  g_clear_error (&error);
+
+  /* moved aside, byte for byte, never deleted */
+  g_assert_false (g_file_test (xpz_store_get_path (store), G_FILE_TEST_EXISTS));
+  aside = find_file_with_prefix (xpz_store_get_directory (store), "store.db.corrupt-");
+  g_assert_nonnull (aside);
+  g_file_get_contents (aside, &aside_contents, NULL, NULL);
+  g_assert_cmpstr (aside_contents, ==, original);
+
+  /* the next open starts afresh (the data comes back with the next sync) */
+  xpz_store_open (store, key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM job"), ==, 0);
+}
+
+static void
+test_bad_corrupt_pages (void)
+{
+  g_autoptr(XpzStore) store = xpz_store_new ("bad-corrupt-pages");
+  g_autoptr(GBytes) key = test_key ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "core", "store-v1.db", NULL);
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  /* a real SQLite header, damaged pages: quick_check must catch it */
+  g_file_get_contents (fixture, &contents, &len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (len, >, 4096 * 4);
+  for (gsize i = 4096 + 8; i < len; i += 7)
+    contents[i] = (char) (i * 31);
+  {
+    g_autofree char *dir = g_path_get_dirname (xpz_store_get_path (store));
+
+    g_mkdir_with_parents (dir, 0700);
+  }
+  g_file_set_contents (xpz_store_get_path (store), contents, len, &error);
+  g_assert_no_error (error);
+
+  g_assert_false (xpz_store_open (store, key, &error));
+  g_assert_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_CORRUPT);
+  g_assert_false (g_file_test (xpz_store_get_path (store), G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files_with_prefix (xpz_store_get_directory (store), "store.db.corrupt-"), ==, 1);
+}
+
+static void
+test_bad_newer_version (void)
+{
+  g_autoptr(XpzStore) store = xpz_store_new ("bad-newer");
+  g_autoptr(GBytes) key = test_key ();
+  g_autoptr(GError) error = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (xpz_store_get_directory (store), 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (xpz_store_get_path (store), &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TABLE future (x); PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_false (xpz_store_open (store, key, &error));
+  g_assert_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_NEWER_VERSION);
+  g_assert_false (xpz_store_is_open (store));
+  /* left where it was, unchanged: no downgrade, no move */
+  g_assert_true (g_file_test (xpz_store_get_path (store), G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (file_user_version (xpz_store_get_path (store)), ==, 99);
+  g_assert_cmpuint (count_files_with_prefix (xpz_store_get_directory (store), "store.db.corrupt-"), ==, 0);
+}
+
+static gpointer
+limit_pages_func (XpzStore      *store,
+                  sqlite3       *db,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  /* No room to grow: the next page the database needs fails with SQLITE_FULL. */
+  sqlite3_exec (db, "PRAGMA max_page_count = 1", NULL, NULL, NULL);
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+test_bad_disk_full (void)
+{
+  g_autoptr(XpzStore) store = open_store ("bad-full");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) big = NULL;
+  g_autofree XpzJobInput *jobs = g_new0 (XpzJobInput, 2000);
+  g_autofree char *description = g_strnfill (2000, 'x');
+  XpzJobInput job = { "full-1", "Before the disk filled up", NULL, NULL, NULL, NULL };
+  gint64 before_jobs, before_docs;
+
+  g_assert_cmpint (xpz_store_add_job (store, &job, &error), >, 0);
+  g_assert_no_error (error);
+  before_jobs = query_int (store, "SELECT count(*) FROM job");
+  before_docs = query_int (store, "SELECT count(*) FROM document");
+
+  xpz_store_run_sync (store, FALSE, limit_pages_func, NULL, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 2000; i++)
+    {
+      jobs[i].title = "Bulk job";
+      jobs[i].description = description;
+    }
+  g_assert_false (xpz_store_add_jobs (store, jobs, 2000, &error));
+  g_assert_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_FULL);
+  g_clear_error (&error);
+
+  big = g_bytes_new_take (g_malloc0 (512 * 1024), 512 * 1024);
+  g_assert_cmpint (xpz_store_add_document (store, "cv.pdf", "application/pdf", big, &error), ==, 0);
+  g_assert_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_FULL);
+  g_clear_error (&error);
+
+  /* nothing half-written; the store still works */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM job"), ==, before_jobs);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM job_fts"), ==, before_jobs);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM document"), ==, before_docs);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_quick_check WHERE quick_check = 'ok'"), ==, 1);
+
+  /* reopening lifts the limit; the data is intact */
+  xpz_store_close (store);
+  {
+    g_autoptr(GBytes) key = test_key ();
+
+    xpz_store_open (store, key, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM job"), ==, before_jobs);
+  g_assert_cmpint (xpz_store_add_document (store, "cv.pdf", "application/pdf", big, &error), >, 0);
+  g_assert_no_error (error);
+}
+
+/* Root ignores permission bits: the child drops the capabilities that let
+ * it, so that a 0555 directory is read-only for it as for a user. */
+static void
+drop_dac_capabilities (void)
+{
+  struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+  struct __user_cap_data_struct data[2];
+
+  memset (data, 0, sizeof data);
+  if (syscall (SYS_capget, &header, data) != 0)
+    return;
+  data[0].effective &= ~((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH) | (1u << CAP_FOWNER));
+  data[0].permitted &= ~((1u << CAP_DAC_OVERRIDE) | (1u << CAP_DAC_READ_SEARCH) | (1u << CAP_FOWNER));
+  g_assert_cmpint (syscall (SYS_capset, &header, data), ==, 0);
+}
+
+static void
+test_bad_read_only_dir (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr(XpzStore) fresh = xpz_store_new ("bad-ro-fresh");
+      g_autoptr(XpzStore) existing = xpz_store_new ("bad-ro-existing");
+      g_autoptr(GBytes) key = test_key ();
+      g_autoptr(GError) error = NULL;
+      g_autofree char *accounts = g_path_get_dirname (xpz_store_get_directory (fresh));
+
+      /* an existing database, then its directory made read-only */
+      xpz_store_open (existing, key, &error);
+      g_assert_no_error (error);
+      xpz_store_close (existing);
+      g_assert_cmpint (g_chmod (xpz_store_get_directory (existing), 0555), ==, 0);
+      /* and a data dir where no account dir can be created */
+      g_assert_cmpint (g_chmod (accounts, 0555), ==, 0);
+
+      drop_dac_capabilities ();
+      g_assert_cmpint (g_access (xpz_store_get_directory (existing), W_OK), !=, 0);
+
+      g_assert_false (xpz_store_open (fresh, key, &error));
+      g_assert_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_READ_ONLY);
+      g_clear_error (&error);
+
+      g_assert_false (xpz_store_open (existing, key, &error));
+      g_assert_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_READ_ONLY);
+      g_assert_false (xpz_store_is_open (existing));
+      /* the database itself is untouched */
+      g_assert_true (g_file_test (xpz_store_get_path (existing), G_FILE_TEST_IS_REGULAR));
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+}
+
+/* --- Worker ------------------------------------------------------------ */
+
+typedef struct
+{
+  GThread *thread;
+} ThreadProbe;
+
+static gpointer
+probe_func (XpzStore      *store,
+            sqlite3       *db,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  ThreadProbe *probe = data;
+
+  probe->thread = g_thread_self ();
+  g_assert_false (sqlite3_get_autocommit (db)); /* inside a transaction */
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+on_changed (XpzStore       *store,
+            const char     *table,
+            gint64          row_id,
+            XpzStoreChange  change,
+            gpointer        user_data)
+{
+  GThread **thread = user_data;
+
+  *thread = g_thread_self ();
+}
+
+static void
+test_worker_async (void)
+{
+  g_autoptr(XpzStore) store = xpz_store_new ("worker");
+  g_autoptr(GBytes) key = test_key ();
+  g_autoptr(GBytes) cv = g_bytes_new_static ("%PDF-1.4 test", 13);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GArray) hits = NULL;
+  GThread *main_thread = g_thread_self ();
+  GThread *signal_thread = NULL;
+  ThreadProbe probe = { NULL };
+  gint64 doc_id;
+
+  g_signal_connect (store, "changed", G_CALLBACK (on_changed), &signal_thread);
+
+  xpz_store_open_async (store, key, NULL, test_async_ready, &result);
+  g_assert_false (xpz_store_is_open (store) && result != NULL); /* not completed synchronously */
+  test_run_until_ready (&result);
+  xpz_store_open_finish (store, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (xpz_store_is_open (store));
+  g_clear_object (&result);
+
+  xpz_store_run_async (store, TRUE, probe_func, &probe, NULL, NULL, NULL, test_async_ready, &result);
+  test_run_until_ready (&result);
+  g_assert_nonnull (xpz_store_run_finish (store, result, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (probe.thread);
+  g_assert_true (probe.thread != main_thread);
+  g_clear_object (&result);
+
+  xpz_store_add_document_async (store, "cv.pdf", "application/pdf", cv, NULL, test_async_ready, &result);
+  test_run_until_ready (&result);
+  doc_id = xpz_store_add_document_finish (store, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (doc_id, >, 0);
+  g_clear_object (&result);
+  /* change notifications arrive on the main context */
+  while (signal_thread == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (signal_thread == main_thread);
+
+  {
+    XpzJobInput job = { "w-1", "Développeur GTK", "ACME", "Rabat", "C, GLib", NULL };
+
+    g_assert_cmpint (xpz_store_add_job (store, &job, &error), >, 0);
+    g_assert_no_error (error);
+  }
+  xpz_store_search_jobs_async (store, "developpeur", 10, NULL, test_async_ready, &result);
+  test_run_until_ready (&result);
+  hits = xpz_store_search_jobs_finish (store, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_object (&result);
+
+  xpz_store_delete_document_async (store, doc_id, NULL, test_async_ready, &result);
+  test_run_until_ready (&result);
+  g_assert_true (xpz_store_delete_document_finish (store, result, &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  /* a failing request reports its error through the same path */
+  xpz_store_delete_document_async (store, doc_id, NULL, test_async_ready, &result);
+  test_run_until_ready (&result);
+  g_assert_false (xpz_store_delete_document_finish (store, result, &error));
+  g_assert_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&result);
+}
+
+static void
+test_worker_cancelled (void)
+{
+  g_autoptr(XpzStore) store = open_store ("worker-cancel");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  ThreadProbe probe = { NULL };
+
+  g_cancellable_cancel (cancellable);
+  xpz_store_run_async (store, TRUE, probe_func, &probe, NULL, NULL, cancellable, test_async_ready, &result);
+  test_run_until_ready (&result);
+  g_assert_null (xpz_store_run_finish (store, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (probe.thread); /* never ran */
+}
+
+static void
+test_worker_not_open (void)
+{
+  g_autoptr(XpzStore) store = xpz_store_new ("worker-not-open");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) hits = NULL;
+
+  xpz_store_search_jobs_async (store, "x", 10, NULL, test_async_ready, &result);
+  test_run_until_ready (&result);
+  hits = xpz_store_search_jobs_finish (store, result, &error);
+  g_assert_null (hits);
+  g_assert_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_NOT_OPEN);
+}
+
+/* --- Model-layer validation through the store ---------------------------- */
+
+static void
+test_salary_default_mad (void)
+{
+  g_autoptr(XpzStore) store = open_store ("salary");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *currency = NULL;
+
+  g_assert_true (xpz_store_set_salary (store, TRUE, 12000, TRUE, 18000, NULL, "month", &error));
+  g_assert_no_error (error);
+  currency = xpz_store_get_salary_currency (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (currency, ==, "MAD");
+
+  g_assert_false (xpz_store_set_salary (store, TRUE, 20000, TRUE, 18000, "EUR", "month", &error));
+  g_assert_error (error, XPZ_VALIDATE_ERROR, XPZ_VALIDATE_ERROR_SALARY_ORDER);
+  g_clear_error (&error);
+  g_assert_cmpint (query_int (store, "SELECT salary_min FROM candidate_profile"), ==, 12000);
+}
+
+static void
+test_contact_rejects_invalid (void)
+{
+  g_autoptr(XpzStore) store = open_store ("contact-invalid");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XpzContact) read = NULL;
+  XpzContact contact = { "Salma", "salma@example.ma", "06 12 34 56 78", "linkedin.com/in/salma-b", NULL };
+
+  g_assert_true (xpz_store_set_contact (store, &contact, &error));
+  g_assert_no_error (error);
+  read = xpz_store_get_contact (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read->phone, ==, "+212612345678");
+  g_assert_cmpstr (read->linkedin_url, ==, "https://www.linkedin.com/in/salma-b/");
+  g_assert_cmpstr (read->email, ==, "salma@example.ma");
+  g_clear_pointer (&read, xpz_contact_free);
+
+  contact.phone = "12";
+  g_assert_false (xpz_store_set_contact (store, &contact, &error));
+  g_assert_error (error, XPZ_VALIDATE_ERROR, XPZ_VALIDATE_ERROR_PHONE_TOO_SHORT);
+  g_clear_error (&error);
+  read = xpz_store_get_contact (store, &error);
+  g_assert_cmpstr (read->phone, ==, "+212612345678"); /* unchanged */
+}
+
+static void
+test_delete_experience (void)
+{
+  g_autoptr(XpzStore) store = open_store ("experience");
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  g_assert_cmpint (xpz_store_add_experience (store, "Analyste", "BMCE", "2021-05", "2020-01", &error), ==, 0);
+  g_assert_error (error, XPZ_VALIDATE_ERROR, XPZ_VALIDATE_ERROR_DATE_ORDER);
+  g_clear_error (&error);
+
+  id = xpz_store_add_experience (store, "Analyste", "BMCE", "2020-01", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_true (xpz_store_delete_experience (store, id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM experience"), ==, 0);
+  g_assert_false (xpz_store_delete_experience (store, id, &error));
+  g_assert_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_fts_delete_removes_rows (void)
+{
+  g_autoptr(XpzStore) store = open_store ("fts-delete");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) hits = NULL;
+  XpzJobInput job = { "d-1", "Zythologue", NULL, "Fès", "bière", NULL };
+  gint64 id, cid;
+
+  id = xpz_store_add_job (store, &job, &error);
+  g_assert_no_error (error);
+  hits = xpz_store_search_jobs (store, "zythologue", 0, &error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_pointer (&hits, g_array_unref);
+
+  g_assert_true (xpz_store_delete_job (store, id, &error));
+  g_assert_no_error (error);
+  hits = xpz_store_search_jobs (store, "zythologue", 0, &error);
+  g_assert_cmpuint (hits->len, ==, 0);
+  g_clear_pointer (&hits, g_array_unref);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM job_fts"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM job_fts_content"), ==, 0);
+
+  cid = xpz_store_add_candidate (store, "c-1", "مُهَنْدِسَة بيانات", "SQL", "طنجة", &error);
+  g_assert_no_error (error);
+  hits = xpz_store_search_candidates (store, "مهندسه", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hits->len, ==, 1);
+  g_clear_pointer (&hits, g_array_unref);
+  g_assert_true (xpz_store_delete_candidate (store, cid, &error));
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM candidate_fts_content"), ==, 0);
+}
+
+/* --- Lists --------------------------------------------------------------- */
+
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+  guint count;
+} ItemsChanged;
+
+static void
+on_items_changed (GListModel   *model,
+                  guint         position,
+                  guint         removed,
+                  guint         added,
+                  ItemsChanged *out)
+{
+  out->position = position;
+  out->removed = removed;
+  out->added = added;
+  out->count++;
+}
+
+#define N_ROWS 100000
+
+static void
+test_model_100k (void)
+{
+  g_autoptr(XpzStore) store = open_store ("model-100k");
+  g_autoptr(XpzQueryModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree XpzJobInput *jobs = g_new0 (XpzJobInput, N_ROWS);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
+  ItemsChanged changed = { 0 };
+  XpzJobInput extra = { "extra", "Extra job", NULL, NULL, NULL, NULL };
+  gint64 extra_id;
+
+  for (guint i = 0; i < N_ROWS; i++)
+    {
+      jobs[i].title = "Job";
+      jobs[i].location = (i % 2) ? "Rabat" : "Casablanca";
+    }
+  g_assert_true (xpz_store_add_jobs (store, jobs, N_ROWS, &error));
+  g_assert_no_error (error);
+
+  model = xpz_query_model_new (store, XPZ_QUERY_JOBS);
+  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_ROWS);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == XPZ_TYPE_RECORD);
+
+  /* random access: ids are 1..N in order */
+  for (guint i = 0; i < 2000; i++)
+    {
+      guint pos = g_rand_int_range (rand, 0, N_ROWS);
+      g_autoptr(XpzRecord) record = g_list_model_get_item (G_LIST_MODEL (model), pos);
+
+      g_assert_nonnull (record);
+      g_assert_cmpint (xpz_record_get_id (record), ==, (gint64) pos + 1);
+      g_assert_cmpstr (xpz_record_get_subtitle (record), ==, (pos % 2) ? "Rabat" : "Casablanca");
+    }
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), N_ROWS));
+  /* only a bounded window stays in memory */
+  g_assert_cmpuint (xpz_query_model_get_n_cached_pages (model), <=, 16);
+
+  /* a sequential scroll reads each page once */
+  {
+    guint loads_before = xpz_query_model_get_n_page_loads (model);
+
+    for (guint pos = 50000; pos < 50000 + 10 * XPZ_QUERY_MODEL_PAGE_SIZE; pos++)
+      {
+        g_autoptr(XpzRecord) record = g_list_model_get_item (G_LIST_MODEL (model), pos);
+
+        g_assert_cmpint (xpz_record_get_id (record), ==, (gint64) pos + 1);
+      }
+    g_assert_cmpuint (xpz_query_model_get_n_page_loads (model) - loads_before, <=, 11);
+  }
+
+  /* precise items-changed: an insert at the end */
+  extra_id = xpz_store_add_job (store, &extra, &error);
+  g_assert_no_error (error);
+  while (changed.count == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (changed.position, ==, N_ROWS);
+  g_assert_cmpuint (changed.removed, ==, 0);
+  g_assert_cmpuint (changed.added, ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_ROWS + 1);
+  {
+    g_autoptr(XpzRecord) record = g_list_model_get_item (G_LIST_MODEL (model), N_ROWS);
+
+    g_assert_cmpint (xpz_record_get_id (record), ==, extra_id);
+    g_assert_cmpstr (xpz_record_get_title (record), ==, "Extra job");
+  }
+
+  /* a deletion in the middle */
+  changed.count = 0;
+  g_assert_true (xpz_store_delete_job (store, 50, &error));
+  g_assert_no_error (error);
+  while (changed.count == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (changed.position, ==, 49);
+  g_assert_cmpuint (changed.removed, ==, 1);
+  g_assert_cmpuint (changed.added, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_ROWS);
+  {
+    g_autoptr(XpzRecord) before = g_list_model_get_item (G_LIST_MODEL (model), 48);
+    g_autoptr(XpzRecord) after = g_list_model_get_item (G_LIST_MODEL (model), 49);
+    g_autoptr(XpzRecord) far = g_list_model_get_item (G_LIST_MODEL (model), 70000);
+
+    g_assert_cmpint (xpz_record_get_id (before), ==, 49);
+    g_assert_cmpint (xpz_record_get_id (after), ==, 51);
+    g_assert_cmpint (xpz_record_get_id (far), ==, 70002);
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/store/open/pragmas", test_open_pragmas);
+  g_test_add_func ("/store/R2.2/schema-tables", test_schema_tables);
+  g_test_add_func ("/store/migrations/from-v1", test_migrations_from_v1);
+  g_test_add_func ("/store/migrations/backup-removed", test_migrations_backup_removed);
+  g_test_add_func ("/store/bad-input/not-sqlite", test_bad_not_sqlite);
+  g_test_add_func ("/store/bad-input/corrupt-pages", test_bad_corrupt_pages);
+  g_test_add_func ("/store/bad-input/newer-version", test_bad_newer_version);
+  g_test_add_func ("/store/bad-input/disk-full", test_bad_disk_full);
+  g_test_add_func ("/store/bad-input/read-only-dir", test_bad_read_only_dir);
+  g_test_add_func ("/store/worker/async", test_worker_async);
+  g_test_add_func ("/store/worker/cancelled", test_worker_cancelled);
+  g_test_add_func ("/store/worker/not-open", test_worker_not_open);
+  g_test_add_func ("/store/R2.2/salary-default-mad", test_salary_default_mad);
+  g_test_add_func ("/store/R2.1/contact-validated", test_contact_rejects_invalid);
+  g_test_add_func ("/store/R7.3/delete-experience", test_delete_experience);
+  g_test_add_func ("/store/R7.3/fts-delete-removes-rows", test_fts_delete_removes_rows);
+  g_test_add_func ("/store/model/100k-rows", test_model_100k);
+
+  return g_test_run ();
+}
