@@ -13,6 +13,7 @@ struct _XpzApplication
   AdwApplication  parent_instance;
 
   GSettings      *settings;
+  XpzContext     *context;
 };
 
 G_DEFINE_FINAL_TYPE (XpzApplication, xpz_application, ADW_TYPE_APPLICATION)
@@ -49,6 +50,41 @@ xpz_application_get_settings (XpzApplication *self)
   return self->settings;
 }
 
+/**
+ * xpz_application_get_context:
+ *
+ * Returns: (transfer none): what the application's objects share
+ */
+XpzContext *
+xpz_application_get_context (XpzApplication *self)
+{
+  g_return_val_if_fail (XPZ_IS_APPLICATION (self), NULL);
+
+  return self->context;
+}
+
+static void
+first_frame_cb (GdkFrameClock *clock,
+                gpointer       user_data)
+{
+  XpzApplication *self = user_data;
+
+  /* Read by build-aux/bench: the monotonic clock is shared with the process that
+   * started this one, so it can tell the time from spawn to first frame. */
+  g_print ("first-frame-us %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, user_data);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+window_realized_for_bench_cb (GtkWidget *window,
+                              gpointer   user_data)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_connect (clock, "after-paint", G_CALLBACK (first_frame_cb), user_data);
+}
+
 static void
 xpz_application_activate (GApplication *app)
 {
@@ -57,7 +93,12 @@ xpz_application_activate (GApplication *app)
 
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window == NULL)
-    window = GTK_WINDOW (xpz_window_new (self));
+    {
+      window = GTK_WINDOW (xpz_window_new (self));
+      /* XPZ_BENCH_FIRST_FRAME=1: print when the first frame is painted, then quit. */
+      if (g_getenv ("XPZ_BENCH_FIRST_FRAME") != NULL)
+        g_signal_connect (window, "realize", G_CALLBACK (window_realized_for_bench_cb), self);
+    }
 
   gtk_window_present (window);
 }
@@ -145,6 +186,18 @@ xpz_application_startup (GApplication *app)
 }
 
 static void
+xpz_application_shutdown (GApplication *app)
+{
+  XpzApplication *self = XPZ_APPLICATION (app);
+
+  /* Stops the demo platform's thread and cancels what the session had in flight. */
+  if (self->context != NULL)
+    g_object_run_dispose (G_OBJECT (self->context));
+
+  G_APPLICATION_CLASS (xpz_application_parent_class)->shutdown (app);
+}
+
+static void
 xpz_application_get_property (GObject    *object,
                               guint       prop_id,
                               GValue     *value,
@@ -168,6 +221,7 @@ xpz_application_dispose (GObject *object)
 {
   XpzApplication *self = XPZ_APPLICATION (object);
 
+  g_clear_object (&self->context);
   g_clear_object (&self->settings);
 
   G_OBJECT_CLASS (xpz_application_parent_class)->dispose (object);
@@ -184,6 +238,7 @@ xpz_application_class_init (XpzApplicationClass *klass)
 
   app_class->activate = xpz_application_activate;
   app_class->startup = xpz_application_startup;
+  app_class->shutdown = xpz_application_shutdown;
 
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL,
@@ -197,4 +252,5 @@ static void
 xpz_application_init (XpzApplication *self)
 {
   self->settings = g_settings_new (BASE_APP_ID);
+  self->context = xpz_context_new (self->settings);
 }

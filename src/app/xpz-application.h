@@ -3,6 +3,8 @@
 
 #include <adwaita.h>
 
+#include "xpz-context.h"
+
 G_BEGIN_DECLS
 
 #define XPZ_TYPE_APPLICATION (xpz_application_get_type ())
@@ -11,5 +13,6 @@ G_DECLARE_FINAL_TYPE (XpzApplication, xpz_application, XPZ, APPLICATION, AdwAppl
 
 XpzApplication *xpz_application_new          (void);
 GSettings      *xpz_application_get_settings (XpzApplication *self);
+XpzContext     *xpz_application_get_context  (XpzApplication *self);
 
 G_END_DECLS

@@ -8,15 +8,22 @@
 #include "xpz-candidate-page.h"
 #include "xpz-employer-page.h"
 #include "xpz-privacy-page.h"
+#include "xpz-welcome-page.h"
 #include "xpz-window.h"
 
 struct _XpzWindow
 {
   AdwApplicationWindow  parent_instance;
 
+  XpzContext           *context;
   GSettings            *settings;
+  GCancellable         *cancellable;
 
   /* Template children */
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  XpzWelcomePage       *welcome_page;
+  AdwWindowTitle       *sidebar_title;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar_box;
   GtkListBox           *sidebar_list;
@@ -29,7 +36,7 @@ G_DEFINE_FINAL_TYPE (XpzWindow, xpz_window, ADW_TYPE_APPLICATION_WINDOW)
 
 enum {
   PROP_0,
-  PROP_SETTINGS,
+  PROP_CONTEXT,
   N_PROPS
 };
 
@@ -42,7 +49,7 @@ xpz_window_new (XpzApplication *application)
 
   return g_object_new (XPZ_TYPE_WINDOW,
                        "application", application,
-                       "settings", xpz_application_get_settings (application),
+                       "context", xpz_application_get_context (application),
                        NULL);
 }
 
@@ -140,6 +147,162 @@ back_action (GtkWidget  *widget,
 }
 
 static void
+toast (XpzWindow  *self,
+       const char *message)
+{
+  AdwToast *t = adw_toast_new (message);
+
+  adw_toast_set_timeout (t, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+/* The main view for a signed-in session, at the area of its role. */
+static void
+show_session (XpzWindow  *self,
+              XpzSession *session,
+              gboolean    new_sign_in)
+{
+  gboolean employer = g_strcmp0 (xpz_session_get_role (session), "employer") == 0;
+  g_autofree char *subtitle = NULL;
+
+  xpz_context_set_session (self->context, session);
+
+  if (xpz_context_get_is_demo (self->context))
+    subtitle = g_strdup_printf (employer ? _("Demo recruiter") : _("Demo candidate"));
+  else
+    subtitle = g_strdup (xpz_session_get_display_name (session));
+  adw_window_title_set_subtitle (self->sidebar_title, subtitle);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out", TRUE);
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  /* A new sign-in starts in the area of its role; otherwise the last area stays. */
+  if (new_sign_in)
+    xpz_window_show_area (self, employer ? "employer" : "candidate");
+  adw_leaflet_set_visible_child (self->leaflet, self->sidebar_box);
+
+  if (!xpz_session_get_remembered (session) && !xpz_context_get_is_demo (self->context))
+    {
+      const GError *why = xpz_session_get_remember_error (session);
+      g_autofree char *message =
+        g_strdup_printf (_("You are signed in for this session only: %s"),
+                         why != NULL ? why->message : _("the keyring is not available"));
+      toast (self, message);
+    }
+}
+
+static void
+session_ready_cb (XpzWindow      *self,
+                  XpzSession     *session,
+                  XpzWelcomePage *page)
+{
+  XpzApiClient *client = xpz_session_get_client (session);
+  XpzDemoPlatform *demo = xpz_context_get_demo_platform (self->context);
+  gboolean is_demo = g_strcmp0 (xpz_api_client_get_base_url (client),
+                                xpz_demo_platform_get_url (demo)) == 0;
+
+  g_settings_delay (self->settings);
+  g_settings_set_string (self->settings, "platform", is_demo ? "demo" : "server");
+  if (!is_demo && xpz_session_get_remembered (session))
+    {
+      /* Which account to restore at the next start; its secret is in the Secret Service. */
+      g_settings_set_string (self->settings, "platform-url", xpz_api_client_get_base_url (client));
+      g_settings_set_string (self->settings, "account-id", xpz_session_get_account_id (session));
+      g_settings_set_string (self->settings, "account-role", xpz_session_get_role (session));
+    }
+  g_settings_apply (self->settings);
+
+  show_session (self, session, TRUE);
+}
+
+static void
+show_welcome (XpzWindow *self)
+{
+  xpz_context_set_session (self->context, NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out", FALSE);
+  xpz_welcome_page_reset (self->welcome_page);
+  gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+}
+
+static void
+sign_out_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (XpzWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!xpz_session_sign_out_finish (XPZ_SESSION (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      toast (self, error->message);
+      return;
+    }
+  g_settings_reset (self->settings, "account-id");
+  g_settings_reset (self->settings, "account-role");
+  show_welcome (self);
+  toast (self, _("Signed out"));
+}
+
+static void
+sign_out_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  XpzWindow *self = XPZ_WINDOW (widget);
+  XpzSession *session = xpz_context_get_session (self->context);
+
+  if (session == NULL)
+    return;
+  gtk_widget_action_set_enabled (widget, "account.sign-out", FALSE);
+  xpz_session_sign_out_async (session, FALSE, self->cancellable, sign_out_cb,
+                              g_object_ref (self));
+}
+
+static void
+restore_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (XpzWindow) self = user_data;
+  XpzSession *session = XPZ_SESSION (source);
+  g_autoptr (GError) error = NULL;
+
+  if (!xpz_session_restore_finish (session, result, &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("Sign in again: %s"), error->message);
+      toast (self, message);
+      return;
+    }
+  show_session (self, session, FALSE);
+}
+
+/* At start-up, the remembered account's session comes back without a password. */
+static void
+restore_session (XpzWindow *self)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "platform-url");
+  g_autofree char *account_id = g_settings_get_string (self->settings, "account-id");
+  g_autofree char *role = g_settings_get_string (self->settings, "account-role");
+  g_autofree char *platform = g_settings_get_string (self->settings, "platform");
+  g_autoptr (XpzApiClient) client = NULL;
+  g_autoptr (XpzSession) session = NULL;
+
+  if (*account_id == '\0' || !g_str_equal (platform, "server"))
+    return;
+  client = xpz_api_client_new (url, NULL);
+  if (client == NULL)
+    return;
+  session = xpz_session_new (client, xpz_context_get_secrets (self->context));
+  xpz_session_restore_async (session, account_id, role, self->cancellable, restore_cb,
+                             g_object_ref (self));
+}
+
+static void
 xpz_window_save_state (XpzWindow *self)
 {
   int width, height;
@@ -173,6 +336,9 @@ xpz_window_constructed (GObject *object)
 
   G_OBJECT_CLASS (xpz_window_parent_class)->constructed (object);
 
+  self->settings = g_object_ref (xpz_context_get_settings (self->context));
+  xpz_welcome_page_set_context (self->welcome_page, self->context);
+
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
                                g_settings_get_int (self->settings, "window-height"));
@@ -184,6 +350,11 @@ xpz_window_constructed (GObject *object)
     xpz_window_show_area (self, "candidate");
   /* Unfolded, both panes show; folded, start from the list of areas. */
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar_box);
+
+  if (xpz_context_get_session (self->context) != NULL)
+    show_session (self, xpz_context_get_session (self->context), FALSE);
+  else
+    restore_session (self);
 }
 
 static void
@@ -196,8 +367,8 @@ xpz_window_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_SETTINGS:
-      g_value_set_object (value, self->settings);
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
       break;
 
     default:
@@ -215,8 +386,8 @@ xpz_window_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_SETTINGS:
-      self->settings = g_value_dup_object (value);
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
       break;
 
     default:
@@ -229,8 +400,11 @@ xpz_window_dispose (GObject *object)
 {
   XpzWindow *self = XPZ_WINDOW (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), XPZ_TYPE_WINDOW);
   g_clear_object (&self->settings);
+  g_clear_object (&self->context);
 
   G_OBJECT_CLASS (xpz_window_parent_class)->dispose (object);
 }
@@ -248,18 +422,23 @@ xpz_window_class_init (XpzWindowClass *klass)
   object_class->dispose = xpz_window_dispose;
   window_class->close_request = xpz_window_close_request;
 
-  properties[PROP_SETTINGS] =
-    g_param_spec_object ("settings", NULL, NULL,
-                         G_TYPE_SETTINGS,
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL,
+                         XPZ_TYPE_CONTEXT,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
                           G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (XPZ_TYPE_WELCOME_PAGE);
   g_type_ensure (XPZ_TYPE_CANDIDATE_PAGE);
   g_type_ensure (XPZ_TYPE_EMPLOYER_PAGE);
   g_type_ensure (XPZ_TYPE_PRIVACY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/xpz-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_box);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_list);
@@ -268,9 +447,11 @@ xpz_window_class_init (XpzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, content_title);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, session_ready_cb);
 
   gtk_widget_class_install_action (widget_class, "nav.show-area", "s", show_area_action);
   gtk_widget_class_install_action (widget_class, "nav.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "account.sign-out", NULL, sign_out_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
                                        "nav.show-area", "s", "candidate");
@@ -286,6 +467,8 @@ static void
 xpz_window_init (XpzWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out", FALSE);
 
   if (*PROFILE != '\0')
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

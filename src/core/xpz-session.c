@@ -285,6 +285,7 @@ sign_in_cb (GObject      *source,
   XpzSession *self = g_task_get_source_object (task);
   g_autoptr (XpzApiResponse) response = NULL;
   g_autoptr (GError) error = NULL;
+  GCancellable *cancellable;
   JsonObject *obj;
 
   response = xpz_api_client_call_finish (XPZ_API_CLIENT (source), result, &error);
@@ -320,8 +321,9 @@ sign_in_cb (GObject      *source,
       return;
     }
 
+  cancellable = g_task_get_cancellable (task);
   xpz_secrets_lookup_async (self->secrets, xpz_api_client_get_base_url (self->client),
-                            self->account_id, g_task_get_cancellable (task),
+                            self->account_id, cancellable,
                             sign_in_lookup_cb, g_steal_pointer (&task));
 }
 
@@ -480,6 +482,7 @@ restore_me_cb (GObject      *source,
   g_autoptr (XpzApiResponse) response = NULL;
   g_autoptr (GError) error = NULL;
   gboolean refreshed = GPOINTER_TO_INT (g_task_get_task_data (task));
+  GCancellable *cancellable;
 
   response = xpz_api_client_call_finish (XPZ_API_CLIENT (source), result, &error);
   if (response == NULL)
@@ -497,7 +500,8 @@ restore_me_cb (GObject      *source,
 
   if (xpz_api_response_get_status (response) == 401 && !refreshed)
     {
-      xpz_session_refresh_async (self, g_task_get_cancellable (task), restore_refreshed_cb,
+      cancellable = g_task_get_cancellable (task);
+      xpz_session_refresh_async (self, cancellable, restore_refreshed_cb,
                                  g_steal_pointer (&task));
       return;
     }
@@ -524,6 +528,7 @@ restore_lookup_cb (GObject      *source,
   XpzSession *self = g_task_get_source_object (task);
   g_autoptr (GError) error = NULL;
   XpzCredentials *credentials;
+  GCancellable *cancellable;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   credentials = xpz_secrets_lookup_finish (XPZ_SECRETS (source), result, &error);
@@ -539,7 +544,8 @@ restore_lookup_cb (GObject      *source,
 
   if (credentials->expires_at != 0 && credentials->expires_at <= now + REFRESH_MARGIN_SECONDS)
     {
-      xpz_session_refresh_async (self, g_task_get_cancellable (task), restore_refreshed_cb,
+      cancellable = g_task_get_cancellable (task);
+      xpz_session_refresh_async (self, cancellable, restore_refreshed_cb,
                                  g_steal_pointer (&task));
       return;
     }

@@ -4,6 +4,8 @@
 #include <adwaita.h>
 
 #include "xpz-application.h"
+#include "xpz-platform-server.h"
+#include "xpz-welcome-page.h"
 #include "xpz-window.h"
 
 /* Widget tests of the application shell, on a real display (Xvfb) with the
@@ -15,14 +17,55 @@ typedef struct
   GSettings      *settings;
 } Fixture;
 
-/* One registered application for the whole program, as in the real app. */
+/* One registered application for the whole program, as in the real app, and a real
+ * platform (the reference server, seeded with demo data) on loopback. */
 static XpzApplication *test_app;
+static XpzPlatformServer *platform;
+
+static void
+sign_in_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError **error = user_data;
+
+  if (!xpz_session_sign_in_finish (XPZ_SESSION (source), result, error) && *error == NULL)
+    g_assert_not_reached ();
+  g_main_context_wakeup (NULL);
+  *(gboolean *) g_object_get_data (source, "done") = TRUE;
+}
+
+/* A session signed in to the test platform as the demo candidate or recruiter. */
+static XpzSession *
+sign_in (const char *email)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XpzApiClient) client = xpz_api_client_new (xpz_platform_server_get_url (platform),
+                                                        &error);
+  XpzContext *context = xpz_application_get_context (test_app);
+  XpzSession *session;
+  gboolean done = FALSE;
+
+  g_assert_no_error (error);
+  session = xpz_session_new (client, xpz_context_get_secrets (context));
+  g_object_set_data (G_OBJECT (session), "done", &done);
+  xpz_session_sign_in_async (session, email, XPZ_PLATFORM_DEMO_PASSWORD, NULL, sign_in_cb,
+                             &error);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (error);
+  g_assert_true (xpz_session_get_signed_in (session));
+  return session;
+}
 
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  user_data)
 {
+  g_autoptr (XpzSession) session = sign_in (XPZ_PLATFORM_DEMO_CANDIDATE_EMAIL);
+
   fixture->app = g_object_ref (test_app);
+  xpz_context_set_session (xpz_application_get_context (test_app), session);
   fixture->settings = g_object_ref (xpz_application_get_settings (fixture->app));
   g_settings_reset (fixture->settings, "window-width");
   g_settings_reset (fixture->settings, "window-height");
@@ -36,6 +79,7 @@ fixture_teardown (Fixture       *fixture,
 {
   GList *windows;
 
+  xpz_context_set_session (xpz_application_get_context (test_app), NULL);
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
     gtk_window_destroy (windows->data);
   g_clear_object (&fixture->settings);
@@ -248,6 +292,73 @@ test_privacy_page_controller (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static void
+test_sign_out (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  XpzWindow *window = xpz_window_new (fixture->app);
+  XpzContext *context = xpz_application_get_context (fixture->app);
+  GtkStack *stack = GTK_STACK (find_child_of_type (GTK_WIDGET (window), GTK_TYPE_STACK));
+
+  /* Signed in: the main view. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "main");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "account.sign-out", NULL));
+  while (xpz_context_get_session (context) != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  /* Signed out: the welcome page, and nothing to restore. */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+  g_assert_cmpstr (g_settings_get_string (fixture->settings, "account-id"), ==, "");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+wrong_password_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  GError **error = user_data;
+
+  g_assert_false (xpz_session_sign_in_finish (XPZ_SESSION (source), result, error));
+}
+
+static void
+test_wrong_password (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XpzApiClient) client = xpz_api_client_new (xpz_platform_server_get_url (platform),
+                                                        &error);
+  g_autoptr (XpzSession) session = NULL;
+
+  g_assert_no_error (error);
+  session = xpz_session_new (client, xpz_context_get_secrets (xpz_application_get_context (test_app)));
+  xpz_session_sign_in_async (session, XPZ_PLATFORM_DEMO_CANDIDATE_EMAIL, "not-the-password",
+                             NULL, wrong_password_cb, &error);
+  while (error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_error (error, XPZ_API_ERROR, XPZ_API_ERROR_UNAUTHORIZED);
+  g_assert_false (xpz_session_get_signed_in (session));
+}
+
+static void
+test_employer_area (void)
+{
+  g_autoptr (XpzSession) session = sign_in (XPZ_PLATFORM_DEMO_RECRUITER_EMAIL);
+  XpzContext *context = xpz_application_get_context (test_app);
+  XpzWindow *window;
+
+  g_assert_cmpstr (xpz_session_get_role (session), ==, "employer");
+  window = xpz_window_new (test_app);
+  /* Not signed in: the welcome page; signing in as a recruiter opens the Employer area. */
+  g_assert_null (xpz_context_get_session (context));
+  g_signal_emit_by_name (find_child_of_type (GTK_WIDGET (window), XPZ_TYPE_WELCOME_PAGE),
+                         "session-ready", session);
+  g_assert_true (xpz_context_get_session (context) == session);
+  g_assert_cmpstr (xpz_window_get_visible_area (window), ==, "employer");
+  gtk_window_destroy (GTK_WINDOW (window));
+  xpz_context_set_session (context, NULL);
+  g_settings_reset (xpz_application_get_settings (test_app), "account-id");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -262,6 +373,22 @@ main (int   argc,
   g_application_register (G_APPLICATION (test_app), NULL, &error);
   g_assert_no_error (error);
 
+  {
+    XpzPlatformOptions options;
+    g_autofree char *dir = g_dir_make_tmp ("xpz-platform-XXXXXX", &error);
+    g_autofree char *db = g_build_filename (dir, "platform.db", NULL);
+
+    g_assert_no_error (error);
+    xpz_platform_options_init (&options);
+    options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
+    platform = xpz_platform_server_new (db, &options, &error);
+    g_assert_no_error (error);
+    xpz_platform_server_seed_demo (platform, &error);
+    g_assert_no_error (error);
+    xpz_platform_server_start_thread (platform, "127.0.0.1", 0, &error);
+    g_assert_no_error (error);
+  }
+
   g_test_add ("/app/window/areas", Fixture, NULL, fixture_setup, test_areas, fixture_teardown);
   g_test_add ("/app/window/state-restored", Fixture, NULL,
               fixture_setup, test_state_restored, fixture_teardown);
@@ -274,7 +401,14 @@ main (int   argc,
   g_test_add ("/app/privacy/R12.1/controller-contact", Fixture, NULL,
               fixture_setup, test_privacy_page_controller, fixture_teardown);
 
+  g_test_add ("/app/welcome/sign-out-returns-to-welcome", Fixture, NULL,
+              fixture_setup, test_sign_out, fixture_teardown);
+  g_test_add_func ("/app/welcome/R9.1/wrong-password-says-so", test_wrong_password);
+  g_test_add_func ("/app/window/employer-starts-in-employer-area", test_employer_area);
+
   status = g_test_run ();
+  xpz_platform_server_stop (platform);
+  g_clear_object (&platform);
   g_clear_object (&test_app);
   return status;
 }

@@ -3,12 +3,27 @@
 """End-to-end: the app shell, driven through its accessibility tree."""
 import sys
 
-from xpzui import App, Atspi, TestFailure, run
+from xpzui import App, Atspi, TestFailure, run, wait_for
 
 
-def test_visit_areas_and_quit():
+def enter_demo(app, as_role="Candidate"):
+    """The README's first command ends here: the welcome page, then the demo."""
+    app.click("Explore the Demo")
+    button = app.wait_find(f"Enter as {as_role}", Atspi.Role.PUSH_BUTTON)
+    # The buttons are insensitive while the demo platform starts (its seeding included).
+    wait_for(lambda: button.get_state_set().contains(Atspi.StateType.SENSITIVE),
+             "the demo platform to start", timeout=60)
+    app.click(f"Enter as {as_role}")
+    app.wait_find("Areas", Atspi.Role.LIST, "the areas after entering the demo")
+
+
+def test_welcome_then_demo_areas_and_quit():
     app = App(settings={"window-width": 1000, "window-height": 700})
     try:
+        app.wait_find("Welcome to XpertAIze")
+        app.wait_find("Sign In", Atspi.Role.PUSH_BUTTON)
+        app.screenshot("welcome-light")
+        enter_demo(app)
         # Each area by its accessible name; each shows its own page.
         for area, heading in (("Employer", "Your Recruiter Space"),
                               ("Privacy", "Your Privacy Center"),
@@ -25,8 +40,11 @@ def test_visit_areas_and_quit():
 
 def test_privacy_dark():
     app = App(env={"ADW_DEBUG_COLOR_SCHEME": "prefer-dark"},
-              settings={"window-width": 1000, "window-height": 700, "last-area": "'privacy'"})
+              settings={"window-width": 1000, "window-height": 700})
     try:
+        enter_demo(app, "Recruiter")
+        app.wait_find("Your Recruiter Space")
+        app.select_area("Privacy")
         app.wait_find("Your Privacy Center")
         # R12.1: the controller and a way to contact it are in the privacy view.
         app.wait_find("Contact the Data Controller", Atspi.Role.PUSH_BUTTON)
@@ -41,6 +59,9 @@ def test_privacy_dark():
 def test_narrow_360():
     app = App(settings={"window-width": 360, "window-height": 640})
     try:
+        app.wait_find("Welcome to XpertAIze")
+        app.screenshot("welcome-narrow")
+        enter_demo(app)
         # Folded: the list of areas first, then one area with a Back button.
         app.wait_find("Areas", Atspi.Role.LIST)
         app.screenshot("shell-narrow-sidebar")
@@ -62,4 +83,4 @@ def test_narrow_360():
 
 
 if __name__ == "__main__":
-    sys.exit(run([test_visit_areas_and_quit, test_privacy_dark, test_narrow_360]))
+    sys.exit(run([test_welcome_then_demo_areas_and_quit, test_privacy_dark, test_narrow_360]))

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xpz-context"
+
+#include "config.h"
+
+#include "xpz-context.h"
+
+/* What the application's objects share, passed down to them instead of globals:
+ * settings, the Secret Service client, the built-in demo platform and the session
+ * of the account in use. */
+
+struct _XpzContext
+{
+  GObject          parent_instance;
+
+  GSettings       *settings;
+  XpzSecrets      *secrets;
+  XpzDemoPlatform *demo;
+  XpzSession      *session;
+};
+
+enum {
+  PROP_0,
+  PROP_SETTINGS,
+  PROP_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (XpzContext, xpz_context, G_TYPE_OBJECT)
+
+XpzContext *
+xpz_context_new (GSettings *settings)
+{
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  return g_object_new (XPZ_TYPE_CONTEXT, "settings", settings, NULL);
+}
+
+GSettings *
+xpz_context_get_settings (XpzContext *self)
+{
+  g_return_val_if_fail (XPZ_IS_CONTEXT (self), NULL);
+  return self->settings;
+}
+
+XpzSecrets *
+xpz_context_get_secrets (XpzContext *self)
+{
+  g_return_val_if_fail (XPZ_IS_CONTEXT (self), NULL);
+  return self->secrets;
+}
+
+/* The demo platform, created (not started) on first use. */
+XpzDemoPlatform *
+xpz_context_get_demo_platform (XpzContext *self)
+{
+  g_return_val_if_fail (XPZ_IS_CONTEXT (self), NULL);
+
+  if (self->demo == NULL)
+    {
+      g_autofree char *path = g_build_filename (g_get_user_cache_dir (), "xpertaize", "demo",
+                                                "platform.db", NULL);
+      self->demo = xpz_demo_platform_new (path);
+    }
+  return self->demo;
+}
+
+/**
+ * xpz_context_get_session:
+ * Returns: (transfer none) (nullable): the session of the account in use
+ */
+XpzSession *
+xpz_context_get_session (XpzContext *self)
+{
+  g_return_val_if_fail (XPZ_IS_CONTEXT (self), NULL);
+  return self->session;
+}
+
+void
+xpz_context_set_session (XpzContext *self,
+                         XpzSession *session)
+{
+  g_return_if_fail (XPZ_IS_CONTEXT (self));
+  g_return_if_fail (session == NULL || XPZ_IS_SESSION (session));
+
+  if (g_set_object (&self->session, session))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+/* Whether the session in use is one of the built-in demo platform's. */
+gboolean
+xpz_context_get_is_demo (XpzContext *self)
+{
+  const char *demo_url;
+
+  g_return_val_if_fail (XPZ_IS_CONTEXT (self), FALSE);
+
+  if (self->session == NULL || self->demo == NULL)
+    return FALSE;
+  demo_url = xpz_demo_platform_get_url (self->demo);
+  return demo_url != NULL &&
+         g_strcmp0 (xpz_api_client_get_base_url (xpz_session_get_client (self->session)),
+                    demo_url) == 0;
+}
+
+static void
+xpz_context_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  XpzContext *self = XPZ_CONTEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+
+    case PROP_SESSION:
+      g_value_set_object (value, self->session);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xpz_context_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  XpzContext *self = XPZ_CONTEXT (object);
+
+  switch (prop_id)
+    {
+    case PROP_SETTINGS:
+      self->settings = g_value_dup_object (value);
+      break;
+
+    case PROP_SESSION:
+      xpz_context_set_session (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+xpz_context_dispose (GObject *object)
+{
+  XpzContext *self = XPZ_CONTEXT (object);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->demo);
+  g_clear_object (&self->secrets);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (xpz_context_parent_class)->dispose (object);
+}
+
+static void
+xpz_context_class_init (XpzContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = xpz_context_get_property;
+  object_class->set_property = xpz_context_set_property;
+  object_class->dispose = xpz_context_dispose;
+
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY));
+  properties[PROP_SESSION] =
+    g_param_spec_object ("session", NULL, NULL, XPZ_TYPE_SESSION,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+xpz_context_init (XpzContext *self)
+{
+  self->secrets = xpz_secrets_new ();
+}

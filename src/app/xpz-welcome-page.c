@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "xpz-welcome-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "xpz-welcome-page.h"
+
+/* The two ways in: the built-in demo platform, or signing in to a platform.
+ * Emits ::session-ready with a signed-in XpzSession. */
+
+struct _XpzWelcomePage
+{
+  AdwBin        parent_instance;
+
+  XpzContext   *context;
+  GCancellable *cancellable;
+
+  GtkStack     *stack;
+  GtkWidget    *back_button;
+  AdwStatusPage *start_page;
+  GtkSpinner   *demo_spinner;
+  GtkLabel     *demo_status;
+  AdwEntryRow  *url_row;
+  AdwEntryRow  *email_row;
+  AdwEntryRow  *password_row;
+  GtkLabel     *sign_in_error;
+  GtkSpinner   *sign_in_spinner;
+};
+
+enum {
+  SESSION_READY,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (XpzWelcomePage, xpz_welcome_page, ADW_TYPE_BIN)
+
+void
+xpz_welcome_page_set_context (XpzWelcomePage *self,
+                              XpzContext     *context)
+{
+  g_return_if_fail (XPZ_IS_WELCOME_PAGE (self));
+  g_set_object (&self->context, context);
+}
+
+static void
+cancel_pending (XpzWelcomePage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+}
+
+/* Back to the first choice, with nothing typed left behind. */
+void
+xpz_welcome_page_reset (XpzWelcomePage *self)
+{
+  g_return_if_fail (XPZ_IS_WELCOME_PAGE (self));
+
+  cancel_pending (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_status), FALSE);
+  gtk_spinner_set_spinning (self->demo_spinner, FALSE);
+  gtk_spinner_set_spinning (self->sign_in_spinner, FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "start");
+}
+
+static void
+stack_page_changed_cb (XpzWelcomePage *self)
+{
+  gtk_widget_set_visible (self->back_button,
+                          g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "start") != 0);
+}
+
+static void
+set_busy (XpzWelcomePage *self,
+          GtkSpinner     *spinner,
+          gboolean        busy)
+{
+  gtk_spinner_set_spinning (spinner, busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "welcome.enter-demo", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "welcome.submit", !busy);
+}
+
+static void
+show_error (GtkLabel   *label,
+            const char *message)
+{
+  gtk_label_set_label (label, message);
+  gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
+}
+
+/* --- sign in (shared by the demo and the form) ------------------------------------ */
+
+typedef struct
+{
+  XpzWelcomePage *self;
+  GtkSpinner     *spinner;
+  GtkLabel       *error_label;
+} SignIn;
+
+static void
+sign_in_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  SignIn *data = user_data;
+  XpzWelcomePage *self = data->self;
+  XpzSession *session = XPZ_SESSION (source);
+  g_autoptr (GError) error = NULL;
+
+  if (!xpz_session_sign_in_finish (session, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_busy (self, data->spinner, FALSE);
+          show_error (data->error_label, error->message);
+        }
+    }
+  else
+    {
+      set_busy (self, data->spinner, FALSE);
+      g_signal_emit (self, signals[SESSION_READY], 0, session);
+    }
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+static void
+sign_in (XpzWelcomePage *self,
+         const char     *url,
+         const char     *email,
+         const char     *password,
+         GtkSpinner     *spinner,
+         GtkLabel       *error_label)
+{
+  g_autoptr (XpzApiClient) client = NULL;
+  g_autoptr (XpzSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  SignIn *data;
+
+  gtk_widget_set_visible (GTK_WIDGET (error_label), FALSE);
+  client = xpz_api_client_new (url, &error);
+  if (client == NULL)
+    {
+      show_error (error_label, error->message);
+      return;
+    }
+
+  session = xpz_session_new (client, xpz_context_get_secrets (self->context));
+  data = g_new0 (SignIn, 1);
+  data->self = g_object_ref (self);
+  data->spinner = spinner;
+  data->error_label = error_label;
+  set_busy (self, spinner, TRUE);
+  xpz_session_sign_in_async (session, email, password, self->cancellable, sign_in_cb, data);
+}
+
+/* --- the demo --------------------------------------------------------------------- */
+
+static void
+demo_started_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (XpzWelcomePage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!xpz_demo_platform_start_finish (XPZ_DEMO_PLATFORM (source), result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("The demo platform could not start: %s"),
+                                                  error->message);
+      set_busy (self, self->demo_spinner, FALSE);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "welcome.enter-demo", FALSE);
+      show_error (self->demo_status, message);
+      return;
+    }
+  set_busy (self, self->demo_spinner, FALSE);
+}
+
+static void
+demo_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  XpzWelcomePage *self = XPZ_WELCOME_PAGE (widget);
+  XpzDemoPlatform *demo = xpz_context_get_demo_platform (self->context);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_status), FALSE);
+  gtk_stack_set_visible_child_name (self->stack, "demo");
+  if (xpz_demo_platform_is_running (demo))
+    return;
+
+  set_busy (self, self->demo_spinner, TRUE);
+  xpz_demo_platform_start_async (demo, self->cancellable, demo_started_cb, g_object_ref (self));
+}
+
+static void
+enter_demo_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  XpzWelcomePage *self = XPZ_WELCOME_PAGE (widget);
+  XpzDemoPlatform *demo = xpz_context_get_demo_platform (self->context);
+  const char *role = g_variant_get_string (parameter, NULL);
+  const char *email = g_str_equal (role, "employer") ? xpz_demo_platform_get_recruiter_email ()
+                                                     : xpz_demo_platform_get_candidate_email ();
+
+  if (!xpz_demo_platform_is_running (demo))
+    return;
+  sign_in (self, xpz_demo_platform_get_url (demo), email, xpz_demo_platform_get_password (),
+           self->demo_spinner, self->demo_status);
+}
+
+/* --- the sign-in form ------------------------------------------------------------- */
+
+static void
+sign_in_page_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  XpzWelcomePage *self = XPZ_WELCOME_PAGE (widget);
+  g_autofree char *url = g_settings_get_string (xpz_context_get_settings (self->context),
+                                                "platform-url");
+
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->url_row)) == '\0')
+    gtk_editable_set_text (GTK_EDITABLE (self->url_row), url);
+  gtk_stack_set_visible_child_name (self->stack, "sign-in");
+  gtk_widget_grab_focus (GTK_WIDGET (self->email_row));
+}
+
+static void
+submit_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  XpzWelcomePage *self = XPZ_WELCOME_PAGE (widget);
+  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
+  const char *email = gtk_editable_get_text (GTK_EDITABLE (self->email_row));
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  if (*email == '\0' || *password == '\0')
+    {
+      show_error (self->sign_in_error, _("Enter your email address and your password."));
+      return;
+    }
+  sign_in (self, url, email, password, self->sign_in_spinner, self->sign_in_error);
+}
+
+static void
+password_activated_cb (XpzWelcomePage *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "welcome.submit", NULL);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  xpz_welcome_page_reset (XPZ_WELCOME_PAGE (widget));
+}
+
+/* --- GObject ---------------------------------------------------------------------- */
+
+static void
+xpz_welcome_page_dispose (GObject *object)
+{
+  XpzWelcomePage *self = XPZ_WELCOME_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->context);
+  gtk_widget_dispose_template (GTK_WIDGET (self), XPZ_TYPE_WELCOME_PAGE);
+
+  G_OBJECT_CLASS (xpz_welcome_page_parent_class)->dispose (object);
+}
+
+static void
+xpz_welcome_page_class_init (XpzWelcomePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = xpz_welcome_page_dispose;
+
+  /**
+   * XpzWelcomePage::session-ready:
+   * @session: the signed-in #XpzSession
+   */
+  signals[SESSION_READY] =
+    g_signal_new ("session-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, XPZ_TYPE_SESSION);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_PATH "/ui/xpz-welcome-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, stack);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, start_page);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, demo_spinner);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, demo_status);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, url_row);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, email_row);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, password_row);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, sign_in_error);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, sign_in_spinner);
+  gtk_widget_class_bind_template_callback (widget_class, stack_page_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, password_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "welcome.demo", NULL, demo_action);
+  gtk_widget_class_install_action (widget_class, "welcome.enter-demo", "s", enter_demo_action);
+  gtk_widget_class_install_action (widget_class, "welcome.sign-in", NULL, sign_in_page_action);
+  gtk_widget_class_install_action (widget_class, "welcome.submit", NULL, submit_action);
+  gtk_widget_class_install_action (widget_class, "welcome.back", NULL, back_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "welcome.back", NULL);
+}
+
+static void
+xpz_welcome_page_init (XpzWelcomePage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  adw_status_page_set_icon_name (self->start_page, APP_ID);
+}

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#define G_LOG_DOMAIN "xpz-platform"
+
+#include <glib-unix.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "xpz-platform-server.h"
+
+/* xpertaize-platform: the reference platform server. See docs/platform-api.md. */
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+split_listen (const char  *listen,
+              char       **address,
+              guint16     *port)
+{
+  const char *colon = strrchr (listen, ':');
+  guint64 value;
+
+  if (colon == NULL || !g_ascii_string_to_unsigned (colon + 1, 10, 0, 65535, &value, NULL))
+    return FALSE;
+  *address = g_strndup (listen, (gsize) (colon - listen));
+  if ((*address)[0] == '[')
+    {
+      /* [::1]:8080 */
+      char *inner = g_strndup (*address + 1, strlen (*address) - 2);
+      g_free (*address);
+      *address = inner;
+    }
+  *port = (guint16) value;
+  return TRUE;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autofree char *listen = NULL;
+  g_autofree char *db_path = NULL;
+  g_autofree char *tls_cert = NULL;
+  g_autofree char *tls_key = NULL;
+  g_autofree char *pwhash = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *tmpdir = NULL;
+  g_autofree char *tmpdb = NULL;
+  gboolean seed_demo = FALSE;
+  gboolean complete_due = FALSE;
+  gint seed_scale = 0;
+  gint k_anonymity = 5;
+  guint16 port = 0;
+  XpzPlatformOptions options;
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XpzPlatformServer) server = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  GOptionEntry entries[] = {
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, "Address and port to listen on (default 127.0.0.1:0)", "ADDR:PORT" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db_path, "SQLite database (default: a temporary one)", "PATH" },
+    { "seed-demo", 0, 0, G_OPTION_ARG_NONE, &seed_demo, "Seed the Moroccan demo market and demo accounts", NULL },
+    { "seed-scale", 0, 0, G_OPTION_ARG_INT, &seed_scale, "Seed N candidates and N/10 jobs", "N" },
+    { "k-anonymity", 0, 0, G_OPTION_ARG_INT, &k_anonymity, "Smallest group published in insights (default 5)", "K" },
+    { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate (PEM)", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "FILE" },
+    { "pwhash-cost", 0, 0, G_OPTION_ARG_STRING, &pwhash, "argon2id cost: interactive (default) or min", "COST" },
+    { "complete-due-deletions", 0, 0, G_OPTION_ARG_NONE, &complete_due,
+      "Admin: complete every due deletion request, print how many, and exit", NULL },
+    { NULL }
+  };
+
+  context = g_option_context_new ("- the XpertAIze reference platform server");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  xpz_platform_options_init (&options);
+  if (k_anonymity < 2)
+    {
+      g_printerr ("--k-anonymity must be at least 2\n");
+      return 2;
+    }
+  options.k_anonymity = (guint) k_anonymity;
+  if (pwhash != NULL && g_str_equal (pwhash, "min"))
+    options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
+  else if (pwhash != NULL && !g_str_equal (pwhash, "interactive"))
+    {
+      g_printerr ("--pwhash-cost must be interactive or min\n");
+      return 2;
+    }
+  /* test-only fault injection, off unless the variable is set */
+  options.faults = g_getenv ("XPZ_PLATFORM_FAULTS");
+
+  if (!split_listen (listen ? listen : "127.0.0.1:0", &address, &port))
+    {
+      g_printerr ("--listen expects ADDR:PORT\n");
+      return 2;
+    }
+  if ((tls_cert == NULL) != (tls_key == NULL))
+    {
+      g_printerr ("--tls-cert and --tls-key go together\n");
+      return 2;
+    }
+  if (tls_cert != NULL)
+    {
+      certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &error);
+      if (certificate == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+    }
+
+  if (db_path == NULL)
+    {
+      tmpdir = g_dir_make_tmp ("xpertaize-platform-XXXXXX", &error);
+      if (tmpdir == NULL)
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      tmpdb = g_build_filename (tmpdir, "platform.db", NULL);
+    }
+
+  server = xpz_platform_server_new (db_path ? db_path : tmpdb, &options, &error);
+  if (server == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  if (complete_due)
+    {
+      guint n = 0;
+
+      if (!xpz_platform_server_complete_due_deletions (server, &n, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      printf ("%u\n", n);
+      return 0;
+    }
+
+  if (seed_demo && !xpz_platform_server_seed_demo (server, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  if (seed_scale > 0 && !xpz_platform_server_seed_scale (server, (guint) seed_scale, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+
+  if (!xpz_platform_server_listen (server, address, port, certificate, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 1;
+    }
+  printf ("%s\n", xpz_platform_server_get_url (server));
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_unix_signal_add (SIGTERM, quit_cb, loop);
+  g_main_loop_run (loop);
+
+  g_clear_object (&server);
+  if (tmpdb != NULL)
+    {
+      g_autofree char *wal = g_strconcat (tmpdb, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (tmpdb, "-shm", NULL);
+
+      g_unlink (tmpdb);
+      g_unlink (wal);
+      g_unlink (shm);
+      g_rmdir (tmpdir);
+    }
+  return 0;
+}

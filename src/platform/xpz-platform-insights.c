@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#define G_LOG_DOMAIN "xpz-platform"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xpz-platform-private.h"
+
+/*
+ * Aggregated insights (R3.5): salary expectations by experience band for a profession.
+ * A group of fewer than k candidates is never published; complementary suppression
+ * then hides further groups until no suppressed group can be derived from the total
+ * (at least two groups suppressed, together at least k people). The total itself is
+ * published only when it covers at least k people. Restricted candidates are left out.
+ */
+
+static const char * const bands[] = { "0-2", "3-5", "6-10", "10+" };
+
+static guint
+band_of (int years)
+{
+  if (years < 3)
+    return 0;
+  if (years < 6)
+    return 1;
+  if (years <= 10)
+    return 2;
+  return 3;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return x < y ? -1 : x > y;
+}
+
+static double
+percentile (GArray *sorted,
+            double  p)
+{
+  /* nearest rank */
+  guint rank = (guint) ceil (p * sorted->len);
+
+  if (rank == 0)
+    rank = 1;
+  return g_array_index (sorted, double, rank - 1);
+}
+
+static gboolean
+matches_profession (const char *wanted,
+                    const char *label,
+                    const char *roles_json)
+{
+  g_autofree char *norm = NULL;
+
+  if (label != NULL)
+    {
+      norm = xpz_platform_normalize_skill (label);
+      if (g_str_equal (norm, wanted))
+        return TRUE;
+      g_clear_pointer (&norm, g_free);
+    }
+  if (roles_json != NULL)
+    {
+      g_autoptr(JsonNode) node = xpz_platform_json_parse (roles_json, -1, 4, NULL);
+      JsonArray *array;
+
+      if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+        return FALSE;
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+
+          if (json_node_get_value_type (element) != G_TYPE_STRING)
+            continue;
+          norm = xpz_platform_normalize_skill (json_node_get_string (element));
+          if (g_str_equal (norm, wanted))
+            return TRUE;
+          g_clear_pointer (&norm, g_free);
+        }
+    }
+  return FALSE;
+}
+
+void
+xpz_platform_insights_route (XpzRequest *req)
+{
+  XpzPlatformServer *self = req->server;
+  const char *profession = xpz_request_query (req, "profession");
+  g_autofree char *wanted = NULL;
+  GArray *values[G_N_ELEMENTS (bands)];
+  gboolean suppressed[G_N_ELEMENTS (bands)] = { FALSE };
+  guint k = self->options.k_anonymity;
+  guint total = 0, n_suppressed = 0, suppressed_sum = 0;
+  JsonObject *o;
+  JsonArray *groups, *suppressed_list;
+  sqlite3_stmt *stmt;
+
+  if (req->n_segs != 2 || !g_str_equal (req->segs[1], "salaries"))
+    {
+      xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
+      return;
+    }
+  if (!g_str_equal (req->method, "GET"))
+    {
+      xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
+      return;
+    }
+  if (!xpz_request_auth (req, NULL))
+    return;
+  if (profession == NULL || *profession == '\0' || strlen (profession) > 200)
+    {
+      xpz_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_profession", "profession is required");
+      return;
+    }
+  wanted = xpz_platform_normalize_skill (profession);
+
+  for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
+    values[b] = g_array_new (FALSE, FALSE, sizeof (double));
+
+  stmt = xpz_platform_db_query (req->db,
+                                "SELECT p.account_id, json_extract (p.doc, '$.basics.label'),"
+                                " json_extract (p.doc, '$.preferences.roles')"
+                                " FROM profiles p JOIN privacy v ON v.account_id = p.account_id WHERE v.restricted = 0", NULL);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      XpzCandidateVec *c;
+      double value;
+
+      if (!matches_profession (wanted, (const char *) sqlite3_column_text (stmt, 1),
+                               (const char *) sqlite3_column_text (stmt, 2)))
+        continue;
+      c = xpz_platform_matcher_get_candidate (self->matcher, sqlite3_column_int64 (stmt, 0));
+      if (c == NULL || c->years < 0 || c->salary_min < 0 || strcmp (c->currency, "MAD") != 0)
+        continue;
+      value = (c->salary_min + c->salary_max) / 2.0;
+      g_array_append_val (values[band_of (c->years)], value);
+    }
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+
+  for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
+    {
+      total += values[b]->len;
+      if (values[b]->len > 0 && values[b]->len < k)
+        {
+          suppressed[b] = TRUE;
+          n_suppressed++;
+          suppressed_sum += values[b]->len;
+        }
+    }
+  /* Complementary suppression: one suppressed group alone (or suppressed groups that
+   * together hold fewer than k people) could be derived from the total. */
+  while (n_suppressed > 0 && (n_suppressed == 1 || suppressed_sum < k))
+    {
+      guint smallest = G_N_ELEMENTS (bands);
+
+      for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
+        if (!suppressed[b] && values[b]->len > 0 &&
+            (smallest == G_N_ELEMENTS (bands) || values[b]->len < values[smallest]->len))
+          smallest = b;
+      if (smallest == G_N_ELEMENTS (bands))
+        break;
+      suppressed[smallest] = TRUE;
+      n_suppressed++;
+      suppressed_sum += values[smallest]->len;
+    }
+
+  o = json_object_new ();
+  groups = json_array_new ();
+  suppressed_list = json_array_new ();
+  json_object_set_string_member (o, "profession", profession);
+  json_object_set_int_member (o, "k", k);
+  json_object_set_string_member (o, "period", "month");
+  if (total >= k)
+    json_object_set_int_member (o, "total", total);
+  else
+    json_object_set_null_member (o, "total");
+  for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
+    {
+      if (values[b]->len == 0)
+        continue;
+      if (suppressed[b] || total < k)
+        {
+          json_array_add_string_element (suppressed_list, bands[b]);
+          continue;
+        }
+      {
+        JsonObject *g = json_object_new ();
+
+        g_array_sort (values[b], compare_double);
+        json_object_set_string_member (g, "experience_band", bands[b]);
+        json_object_set_int_member (g, "n", values[b]->len);
+        /* rounded to 100 MAD: no figure is precise enough to single anyone out */
+        json_object_set_int_member (g, "p25", (gint64) (round (percentile (values[b], 0.25) / 100) * 100));
+        json_object_set_int_member (g, "median", (gint64) (round (percentile (values[b], 0.5) / 100) * 100));
+        json_object_set_int_member (g, "p75", (gint64) (round (percentile (values[b], 0.75) / 100) * 100));
+        json_object_set_string_member (g, "currency", "MAD");
+        json_array_add_object_element (groups, g);
+      }
+    }
+  json_object_set_array_member (o, "groups", groups);
+  json_object_set_array_member (o, "suppressed", suppressed_list);
+  for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
+    g_array_unref (values[b]);
+  xpz_request_object (req, SOUP_STATUS_OK, o);
+}

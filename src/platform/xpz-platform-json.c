@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#define G_LOG_DOMAIN "xpz-platform"
+
+#include <string.h>
+
+#include "xpz-platform-private.h"
+
+/* JSON helpers: serialisation, the canonical form hashed by the ledger, and a parser
+ * that refuses invalid UTF-8 and nesting deeper than a limit before json-glib sees it. */
+
+char *
+xpz_platform_json_to_string (JsonNode *node,
+                             gsize    *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+
+  json_generator_set_root (generator, node);
+  return json_generator_to_data (generator, length);
+}
+
+static void
+canonical_string (GString    *out,
+                  const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *p = (const unsigned char *) s; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, (char) *p);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+static void
+canonical_node (GString  *out,
+                JsonNode *node)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *object = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (object);
+        g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+
+        for (GList *l = members; l != NULL; l = l->next)
+          g_ptr_array_add (keys, l->data);
+        g_ptr_array_sort (keys, compare_strings);
+        g_string_append_c (out, '{');
+        for (guint i = 0; i < keys->len; i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            canonical_string (out, g_ptr_array_index (keys, i));
+            g_string_append_c (out, ':');
+            canonical_node (out, json_object_get_member (object, g_ptr_array_index (keys, i)));
+          }
+        g_string_append_c (out, '}');
+      }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *array = json_node_get_array (node);
+
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < json_array_get_length (array); i++)
+          {
+            if (i > 0)
+              g_string_append_c (out, ',');
+            canonical_node (out, json_array_get_element (array, i));
+          }
+        g_string_append_c (out, ']');
+      }
+      break;
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+    case JSON_NODE_VALUE:
+    default:
+      {
+        GType type = json_node_get_value_type (node);
+
+        if (type == G_TYPE_STRING)
+          canonical_string (out, json_node_get_string (node));
+        else if (type == G_TYPE_INT64)
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+        else if (type == G_TYPE_BOOLEAN)
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+        else if (type == G_TYPE_DOUBLE)
+          {
+            char buf[G_ASCII_DTOSTR_BUF_SIZE];
+            g_string_append (out, g_ascii_dtostr (buf, sizeof buf, json_node_get_double (node)));
+          }
+        else
+          g_string_append (out, "null");
+      }
+      break;
+    }
+}
+
+/* Sorted keys, no white space, minimal escapes: the form the ledger hashes. */
+char *
+xpz_platform_json_canonical (JsonNode *node)
+{
+  GString *out = g_string_new (NULL);
+
+  canonical_node (out, node);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+check_depth (const char *text,
+             gsize       length,
+             guint       max_depth)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > max_depth)
+            return FALSE;
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+JsonNode *
+xpz_platform_json_parse (const char  *text,
+                         gssize       length,
+                         guint        max_depth,
+                         GError     **error)
+{
+  g_autoptr(JsonParser) parser = NULL;
+  gsize len = length < 0 ? strlen (text) : (gsize) length;
+
+  if (!g_utf8_validate (text, len, NULL) || memchr (text, '\0', len) != NULL)
+    {
+      g_set_error_literal (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_INVALID,
+                           "The body is not valid UTF-8 text");
+      return NULL;
+    }
+  if (!check_depth (text, len, max_depth))
+    {
+      g_set_error (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_INVALID,
+                   "The JSON is nested deeper than %u levels", max_depth);
+      return NULL;
+    }
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, text, (gssize) len, error))
+    return NULL;
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error_literal (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_INVALID, "The body is empty");
+      return NULL;
+    }
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* Parses JSON stored by the server itself; NULL if it is not an object. */
+JsonObject *
+xpz_platform_json_parse_object (const char *text)
+{
+  g_autoptr(JsonNode) node = NULL;
+
+  if (text == NULL)
+    return NULL;
+  node = xpz_platform_json_parse (text, -1, 512, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+  return json_object_ref (json_node_get_object (node));
+}
+
+char *
+xpz_platform_sha256_hex (const void *data,
+                         gsize       length)
+{
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, length);
+}
+
+char *
+xpz_platform_iso8601 (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_utc (unix_seconds);
+
+  return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+void
+xpz_platform_set_time (JsonObject *object,
+                       const char *member,
+                       gint64      unix_seconds)
+{
+  g_autofree char *text = NULL;
+
+  if (unix_seconds <= 0)
+    {
+      json_object_set_null_member (object, member);
+      return;
+    }
+  text = xpz_platform_iso8601 (unix_seconds);
+  json_object_set_string_member (object, member, text);
+}
+
+/* Appends @s as a JSON string literal. */
+void
+xpz_platform_json_append_string (GString    *out,
+                                 const char *s)
+{
+  canonical_string (out, s);
+}

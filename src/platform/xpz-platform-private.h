@@ -1,0 +1,279 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "xpz-platform-db.h"
+#include "xpz-platform-matching.h"
+#include "xpz-platform-server.h"
+
+G_BEGIN_DECLS
+
+/* Internal to libxpz-platform: the server's state and the request context that every
+ * handler module (auth, candidate, employer, rights, feed, insights) works with. */
+
+typedef struct _XpzPlatformFaults XpzPlatformFaults;
+
+struct _XpzPlatformServer
+{
+  GObject             parent_instance;
+
+  XpzPlatformOptions  options;
+  char               *faults_spec;
+  char               *db_path;
+  XpzPlatformDb      *db;
+  XpzPlatformMatcher *matcher;
+  XpzPlatformFaults  *faults;
+  GRecMutex           lock;        /* held while a request or an admin call runs */
+  GMutex              clock_lock;
+  gint64              fixed_now;   /* 0: the real clock */
+  guint8              secret[32];  /* signs change-feed cursors */
+  GHashTable         *sign_in_attempts;  /* normalised email → GArray of gint64 times */
+  gboolean            pwhash_min;
+
+  SoupServer         *soup;
+  char               *url;
+  GThread            *thread;
+  GMainContext       *thread_context;
+  GMainLoop          *thread_loop;
+  GMutex              start_lock;
+  GCond               start_cond;
+  gboolean            thread_ready;
+  GError             *thread_error;
+  char               *thread_address;
+  guint16             thread_port;
+};
+
+typedef struct
+{
+  XpzPlatformServer  *server;
+  XpzPlatformDb      *db;
+  SoupServerMessage  *msg;
+  const char         *method;
+  char              **segs;        /* path segments after /api/v1 */
+  guint               n_segs;
+  GHashTable         *query;       /* may be NULL */
+  JsonNode           *body;        /* parsed JSON body, or NULL */
+  gint64              now;
+  const char         *ip;
+  const char         *client;
+
+  /* authenticated account, after xpz_request_auth() */
+  gint64              account_id;
+  char               *role;
+  char               *email_domain;
+  gint64              session_id;
+
+  /* response */
+  guint               status;
+  char               *response;
+  gsize               response_len;
+  char               *etag;
+  char               *retry_after;
+  gboolean            commit_on_error;
+} XpzRequest;
+
+/* server.c */
+gint64      xpz_platform_server_now_locked     (XpzPlatformServer *self);
+void        xpz_request_json                   (XpzRequest        *req,
+                                                guint              status,
+                                                JsonNode          *node);  /* takes node */
+void        xpz_request_object                 (XpzRequest        *req,
+                                                guint              status,
+                                                JsonObject        *object);  /* takes object */
+void        xpz_request_error                  (XpzRequest        *req,
+                                                guint              status,
+                                                const char        *code,
+                                                const char        *message);
+void        xpz_request_no_content             (XpzRequest        *req);
+gboolean    xpz_request_auth                   (XpzRequest        *req,
+                                                const char        *role);
+JsonObject *xpz_request_body_object            (XpzRequest        *req);
+gboolean    xpz_request_check_if_match         (XpzRequest        *req,
+                                                const char        *current_etag);
+gboolean    xpz_request_parse_id               (XpzRequest        *req,
+                                                guint              seg,
+                                                gint64            *id);
+const char *xpz_request_query                  (XpzRequest        *req,
+                                                const char        *name);
+void        xpz_request_db_failed              (XpzRequest        *req);
+
+/* json helpers */
+char       *xpz_platform_json_to_string        (JsonNode          *node,
+                                                gsize             *length);
+char       *xpz_platform_json_canonical        (JsonNode          *node);
+JsonNode   *xpz_platform_json_parse            (const char        *text,
+                                                gssize             length,
+                                                guint              max_depth,
+                                                GError           **error);
+JsonObject *xpz_platform_json_parse_object     (const char        *text);
+void        xpz_platform_json_append_string    (GString           *out,
+                                                const char        *s);
+char       *xpz_platform_sha256_hex            (const void        *data,
+                                                gsize              length);
+char       *xpz_platform_iso8601               (gint64             unix_seconds);
+void        xpz_platform_set_time              (JsonObject        *object,
+                                                const char        *member,
+                                                gint64             unix_seconds);
+
+/* auth.c */
+void        xpz_platform_auth_route            (XpzRequest        *req);
+char       *xpz_platform_auth_hash_password    (XpzPlatformServer *self,
+                                                const char        *password);
+gint64      xpz_platform_auth_create_account   (XpzPlatformServer *self,
+                                                const char        *email,
+                                                const char        *password_hash,
+                                                const char        *role,
+                                                const char        *name,
+                                                const char        *company,
+                                                gint64             now);
+void        xpz_platform_auth_me               (XpzRequest        *req);
+void        xpz_platform_auth_sign_ins         (XpzRequest        *req);
+void        xpz_platform_touch_activity        (XpzRequest        *req);
+
+/* candidate.c */
+void        xpz_platform_candidate_route       (XpzRequest        *req);
+gboolean    xpz_platform_profile_validate      (JsonObject        *profile,
+                                                char             **message);
+JsonObject *xpz_platform_load_profile          (XpzPlatformServer *self,
+                                                gint64             candidate_id,
+                                                gint64            *version);
+gboolean    xpz_platform_store_profile         (XpzPlatformServer *self,
+                                                gint64             candidate_id,
+                                                JsonObject        *profile,
+                                                gint64             now);
+void        xpz_platform_refresh_candidate     (XpzPlatformServer *self,
+                                                gint64             candidate_id);
+guint8      xpz_platform_privacy_flags         (XpzPlatformServer *self,
+                                                gint64             candidate_id);
+void        xpz_platform_reload_blocks         (XpzPlatformServer *self,
+                                                gint64             candidate_id);
+gboolean    xpz_platform_has_share             (XpzPlatformServer *self,
+                                                gint64             candidate_id,
+                                                gint64             employer_id,
+                                                gint64             job_id);
+void        xpz_platform_auto_share_candidate  (XpzPlatformServer *self,
+                                                gint64             candidate_id,
+                                                gint64             now);
+void        xpz_platform_auto_share_job        (XpzPlatformServer *self,
+                                                gint64             job_id,
+                                                gint64             now);
+gint64      xpz_platform_create_share          (XpzPlatformServer *self,
+                                                gint64             candidate_id,
+                                                gint64             employer_id,
+                                                gint64             job_id,
+                                                const char        *basis,
+                                                gint64             now);
+JsonNode   *xpz_platform_candidate_match_json  (XpzPlatformServer *self,
+                                                const XpzCandidateVec *candidate,
+                                                const XpzJobVec   *job);
+JsonObject *xpz_platform_privacy_json          (XpzPlatformServer *self,
+                                                gint64             candidate_id);
+JsonNode   *xpz_platform_job_public_json       (XpzPlatformServer *self,
+                                                gint64             job_id);
+void        xpz_platform_emit_change           (XpzPlatformServer *self,
+                                                gint64             account_id,
+                                                const char        *kind,
+                                                const char        *entity,
+                                                gint64             now);
+void        xpz_platform_emit_visibility       (XpzPlatformServer *self,
+                                                gint64             candidate_id,
+                                                gint64             now);
+
+/* employer.c */
+void        xpz_platform_employer_route        (XpzRequest        *req);
+gboolean    xpz_platform_job_validate          (JsonObject        *job,
+                                                char             **message);
+gint64      xpz_platform_store_job             (XpzPlatformServer *self,
+                                                gint64             job_id,
+                                                gint64             employer_id,
+                                                JsonObject        *job,
+                                                gint64             now,
+                                                gboolean           emit);
+JsonNode   *xpz_platform_employer_match_json   (XpzPlatformServer *self,
+                                                const XpzCandidateVec *candidate,
+                                                const XpzJobVec   *job,
+                                                const XpzScore    *score);
+
+/* Preloaded per-job state, so that rendering thousands of matches costs no query each. */
+typedef struct
+{
+  gint64      job_id;
+  GHashTable *shared;     /* candidate id → 1 (active share) */
+  GHashTable *pipeline;   /* candidate id → "stage\0note" (g_malloc'd) */
+} XpzJobContext;
+
+void        xpz_platform_job_context_load      (XpzPlatformServer *self,
+                                                XpzJobContext     *context,
+                                                const XpzJobVec   *job);
+void        xpz_platform_job_context_clear     (XpzJobContext     *context);
+gboolean    xpz_platform_employer_match_append (XpzPlatformServer *self,
+                                                const XpzCandidateVec *candidate,
+                                                const XpzJobVec   *job,
+                                                const XpzScore    *score,
+                                                XpzJobContext     *context,
+                                                GString           *out);
+JsonNode   *xpz_platform_employer_match_json_with (XpzPlatformServer *self,
+                                                   const XpzCandidateVec *candidate,
+                                                   const XpzJobVec   *job,
+                                                   const XpzScore    *score,
+                                                   XpzJobContext     *context);
+
+/* ledger.c */
+gboolean    xpz_platform_ledger_append         (XpzPlatformServer *self,
+                                                gint64             candidate_id,
+                                                const char        *kind,
+                                                JsonObject        *detail,  /* takes */
+                                                gint64             now);
+JsonObject *xpz_platform_ledger_json           (XpzPlatformServer *self,
+                                                gint64             candidate_id);
+
+/* rights.c */
+void        xpz_platform_rights_route          (XpzRequest        *req);
+guint       xpz_platform_rights_complete_due   (XpzPlatformServer *self,
+                                                gint64             now);
+JsonObject *xpz_platform_resume_json           (JsonObject        *profile);
+
+/* feed.c */
+void        xpz_platform_feed_route            (XpzRequest        *req);
+
+/* insights.c */
+void        xpz_platform_insights_route        (XpzRequest        *req);
+
+/* seed.c */
+gboolean    xpz_platform_seed_demo             (XpzPlatformServer *self,
+                                                GError           **error);
+gboolean    xpz_platform_seed_scale            (XpzPlatformServer *self,
+                                                guint              n,
+                                                GError           **error);
+void        xpz_platform_load_matcher          (XpzPlatformServer *self);
+
+/* faults.c */
+typedef enum
+{
+  XPZ_FAULT_NONE,
+  XPZ_FAULT_STATUS,     /* answer with a status code */
+  XPZ_FAULT_MALFORMED,  /* answer 200 with malformed JSON */
+  XPZ_FAULT_DROP,       /* process (and commit), then drop the connection */
+  XPZ_FAULT_DELAY,      /* process after a delay */
+} XpzFaultKind;
+
+typedef struct
+{
+  XpzFaultKind kind;
+  guint        status;
+  guint        delay_ms;
+} XpzFault;
+
+XpzPlatformFaults *xpz_platform_faults_parse   (const char        *spec,
+                                                GError           **error);
+void               xpz_platform_faults_free    (XpzPlatformFaults *faults);
+gboolean           xpz_platform_faults_match   (XpzPlatformFaults *faults,
+                                                const char        *method,
+                                                const char        *path,
+                                                XpzFault          *fault);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XpzPlatformFaults, xpz_platform_faults_free)
+
+G_END_DECLS

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "xpz-api-client.h"
+
+/* The HTTP client's safety rules: R9.3 (TLS verified, plain HTTP only to loopback) and
+ * logs that never carry a token. Peers are real servers on loopback. */
+
+#define CANARY_TOKEN "tok-canary-7f3a9c1e5b2d4068a1f0"
+
+static void
+test_plain_http_refused (void)
+{
+  static const struct { const char *url; gboolean ok; } cases[] = {
+    { "https://api.xpertaize.com", TRUE },
+    { "http://127.0.0.1:8080/", TRUE },
+    { "http://127.1.2.3/", TRUE },
+    { "http://localhost:1234", TRUE },
+    { "http://[::1]:9000/", TRUE },
+    { "http://api.xpertaize.com", FALSE },
+    { "http://192.168.1.10/", FALSE },
+    { "http://127.0.0.1.evil.example/", FALSE },
+    { "ftp://127.0.0.1/", FALSE },
+    { "not a url", FALSE },
+    { "", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (XpzApiClient) client = xpz_api_client_new (cases[i].url, &error);
+
+      if (cases[i].ok)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (client);
+        }
+      else
+        {
+          g_assert_error (error, XPZ_API_ERROR, XPZ_API_ERROR_INSECURE_URL);
+          g_assert_null (client);
+        }
+    }
+}
+
+typedef struct
+{
+  XpzApiResponse *response;
+  GError         *error;
+  gboolean        done;
+} CallResult;
+
+static void
+call_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  CallResult *r = user_data;
+
+  r->response = xpz_api_client_call_finish (XPZ_API_CLIENT (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static void
+call_sync (XpzApiClient *client,
+           const char   *method,
+           const char   *path,
+           CallResult   *r)
+{
+  memset (r, 0, sizeof *r);
+  xpz_api_client_call_async (client, method, path, NULL, NULL, NULL, NULL, call_cb, r);
+  while (!r->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+echo_handler (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  const char *auth = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                   "Authorization");
+  const char *busy = "{\"error\":{\"code\":\"rate_limited\",\"message\":\"slow down\"}}";
+  g_autofree char *json = g_strdup_printf ("{\"had_token\":%s}",
+                                           auth != NULL && strstr (auth, CANARY_TOKEN) ? "true"
+                                                                                       : "false");
+
+  if (g_str_equal (path, "/busy"))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", "7");
+      soup_server_message_set_status (msg, 429, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                        busy, strlen (busy));
+      return;
+    }
+  if (g_str_equal (path, "/garbage"))
+    {
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, "{nope", 5);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                    json, strlen (json));
+}
+
+static char *
+listen_loopback (SoupServer *server)
+{
+  g_autoptr (GError) error = NULL;
+  GSList *uris;
+  char *url;
+
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  g_assert_nonnull (uris);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return url;
+}
+
+/* Every log line of the process goes here (a writer can be set only once). */
+static GString *log_text;
+
+static GLogWriterOutput
+capture_writer (GLogLevelFlags   level,
+                const GLogField *fields,
+                gsize            n_fields,
+                gpointer         user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE"))
+      {
+        g_string_append (log_text, fields[i].value);
+        g_string_append_c (log_text, '\n');
+      }
+  return G_LOG_WRITER_HANDLED;
+}
+
+static void
+test_log_redacts_token (void)
+{
+  g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
+  g_autofree char *url = NULL;
+  g_autoptr (XpzApiClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  CallResult r;
+
+  soup_server_add_handler (server, NULL, echo_handler, NULL, NULL);
+  url = listen_loopback (server);
+  client = xpz_api_client_new (url, &error);
+  g_assert_no_error (error);
+  xpz_api_client_set_access_token (client, CANARY_TOKEN);
+
+  g_string_truncate (log_text, 0);
+  call_sync (client, "GET", "/api/v1/me", &r);
+
+  g_assert_no_error (r.error);
+  /* The token was sent … */
+  g_assert_true (json_object_get_boolean_member (xpz_api_response_get_object (r.response),
+                                                 "had_token"));
+  /* … the request was logged, with the header redacted and the token nowhere. */
+  g_assert_nonnull (strstr (log_text->str, "GET /api/v1/me"));
+  g_assert_nonnull (strstr (log_text->str, "Authorization: [redacted]"));
+  g_assert_null (strstr (log_text->str, CANARY_TOKEN));
+  g_clear_object (&r.response);
+}
+
+static void
+test_retry_after_and_bad_json (void)
+{
+  g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
+  g_autofree char *url = NULL;
+  g_autoptr (XpzApiClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  CallResult r;
+
+  soup_server_add_handler (server, NULL, echo_handler, NULL, NULL);
+  url = listen_loopback (server);
+  client = xpz_api_client_new (url, &error);
+  g_assert_no_error (error);
+
+  call_sync (client, "GET", "/busy", &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (xpz_api_response_get_status (r.response), ==, 429);
+  g_assert_cmpint (xpz_api_response_get_retry_after (r.response), ==, 7);
+  g_assert_cmpstr (xpz_api_response_get_error_code (r.response), ==, "rate_limited");
+  g_assert_false (xpz_api_response_check (r.response, &error));
+  g_assert_error (error, XPZ_API_ERROR, XPZ_API_ERROR_RATE_LIMITED);
+  g_clear_error (&error);
+  g_clear_object (&r.response);
+
+  call_sync (client, "GET", "/garbage", &r);
+  g_assert_error (r.error, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE);
+  g_assert_null (r.response);
+  g_clear_error (&r.error);
+}
+
+static void
+test_unreachable (void)
+{
+  g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
+  g_autofree char *url = NULL;
+  g_autoptr (XpzApiClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  CallResult r;
+
+  /* A port that was just free: bind, learn it, close. */
+  url = listen_loopback (server);
+  soup_server_disconnect (server);
+  client = xpz_api_client_new (url, &error);
+  g_assert_no_error (error);
+
+  call_sync (client, "GET", "/api/v1/me", &r);
+  g_assert_error (r.error, XPZ_API_ERROR, XPZ_API_ERROR_NETWORK);
+  g_assert_null (r.response);
+  g_clear_error (&r.error);
+}
+
+static char *
+make_self_signed (const char *dir)
+{
+  g_autofree char *cert = g_build_filename (dir, "cert.pem", NULL);
+  g_autofree char *key = g_build_filename (dir, "key.pem", NULL);
+  g_autoptr (GError) error = NULL;
+  int status = -1;
+  const char *argv[] = {
+    "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+    "-keyout", key, "-out", cert, NULL
+  };
+
+  g_spawn_sync (NULL, (char **) argv, NULL,
+                G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&cert);
+}
+
+static void
+test_self_signed_refused (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("xpz-tls-XXXXXX", NULL);
+  g_autofree char *cert_path = make_self_signed (dir);
+  g_autofree char *key_path = g_build_filename (dir, "key.pem", NULL);
+  g_autoptr (GTlsCertificate) cert = NULL;
+  g_autoptr (SoupServer) server = NULL;
+  g_autoptr (XpzApiClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  GSList *uris;
+  g_autofree char *url = NULL;
+  CallResult r;
+
+  cert = g_tls_certificate_new_from_files (cert_path, key_path, &error);
+  g_assert_no_error (error);
+  server = soup_server_new ("tls-certificate", cert, NULL);
+  soup_server_add_handler (server, NULL, echo_handler, NULL, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
+                            &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_assert_true (g_str_has_prefix (url, "https://"));
+
+  client = xpz_api_client_new (url, &error);
+  g_assert_no_error (error);
+  xpz_api_client_set_access_token (client, CANARY_TOKEN);
+  call_sync (client, "GET", "/api/v1/me", &r);
+
+  /* R9.3: an untrusted certificate is an error, and no answer is used. */
+  g_assert_error (r.error, XPZ_API_ERROR, XPZ_API_ERROR_TLS);
+  g_assert_null (r.response);
+  g_clear_error (&r.error);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  log_text = g_string_new (NULL);
+  g_log_set_debug_enabled (TRUE);
+  g_log_set_writer_func (capture_writer, NULL, NULL);
+
+  g_test_add_func ("/api/R9.3/plain-http-only-to-loopback", test_plain_http_refused);
+  g_test_add_func ("/api/R9.3/self-signed-certificate-refused", test_self_signed_refused);
+  g_test_add_func ("/api/R9.1/log-redacts-authorization", test_log_redacts_token);
+  g_test_add_func ("/api/retry-after-and-malformed-json", test_retry_after_and_bad_json);
+  g_test_add_func ("/api/unreachable-platform", test_unreachable);
+
+  return g_test_run ();
+}
