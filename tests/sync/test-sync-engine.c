@@ -1,0 +1,518 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "xpz-crypto.h"
+#include "xpz-platform-server.h"
+#include "xpz-sync-engine.h"
+
+/* Offline-first sending (B3) against the real platform on loopback, with its fault
+ * injector: lost answers, busy platform, stale copies, reused keys, ended sessions,
+ * and a platform that is away altogether. Time is the engine's injectable clock. */
+
+typedef struct
+{
+  XpzPlatformServer *platform;
+  guint16            port;
+  char              *dir;
+  XpzApiClient      *client;
+  XpzSecrets        *secrets;
+  XpzSession        *session;
+  XpzStore          *store;
+  GBytes            *key;
+  XpzSyncEngine     *engine;
+} Fixture;
+
+static guint account_counter;
+
+/* --- helpers: wait for async calls by iterating the main context -------------------- */
+
+typedef struct
+{
+  gboolean        done;
+  gboolean        ok;
+  XpzApiResponse *response;
+  GError         *error;
+} Wait;
+
+static void
+api_done (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->response = xpz_api_client_call_finish (XPZ_API_CLIENT (s), r, &w->error);
+  w->done = TRUE;
+}
+
+static void
+sign_in_done (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->ok = xpz_session_sign_in_finish (XPZ_SESSION (s), r, &w->error);
+  w->done = TRUE;
+}
+
+static void
+push_done (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->ok = xpz_sync_engine_push_finish (XPZ_SYNC_ENGINE (s), r, &w->error);
+  w->done = TRUE;
+}
+
+static void
+enqueue_done (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->ok = xpz_sync_engine_enqueue_finish (XPZ_SYNC_ENGINE (s), r, &w->error) > 0;
+  w->done = TRUE;
+}
+
+static void
+wait_done (Wait *w)
+{
+  while (!w->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static JsonNode *
+parse (const char *json)
+{
+  return json_from_string (json, NULL);
+}
+
+/* A raw API call with @client (no outbox): for setting up and checking. */
+static XpzApiResponse *
+api (XpzApiClient *client,
+     const char   *method,
+     const char   *path,
+     const char   *body_json,
+     const char   *key,
+     const char   *if_match)
+{
+  g_autoptr (JsonNode) body = body_json != NULL ? parse (body_json) : NULL;
+  Wait w = { 0 };
+
+  xpz_api_client_call_async (client, method, path, body, key, if_match, NULL, api_done, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  return w.response;
+}
+
+static char *
+job_json (guint n)
+{
+  return g_strdup_printf ("{\"title\":\"Data engineer %u\",\"description\":\"Pipelines\","
+                          "\"skills\":[{\"name\":\"SQL\",\"must_have\":true}],"
+                          "\"location\":{\"city\":\"Casablanca\",\"countryCode\":\"MA\"},"
+                          "\"work_mode\":\"hybrid\",\"salary\":{\"min\":15000,\"max\":22000,"
+                          "\"currency\":\"MAD\",\"period\":\"month\"},\"contract_type\":\"CDI\","
+                          "\"seniority\":\"mid\",\"languages\":[\"fr\"]}", n);
+}
+
+static void
+enqueue (Fixture    *f,
+         const char *method,
+         const char *path,
+         const char *body_json,
+         const char *if_match,
+         const char *key)
+{
+  g_autoptr (JsonNode) body = body_json != NULL ? parse (body_json) : NULL;
+  Wait w = { 0 };
+
+  xpz_sync_engine_enqueue_async (f->engine, method, path, body, if_match, key, NULL,
+                                 enqueue_done, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+}
+
+/* Pushes until the outbox is drained or stuck, moving the engine's clock to each
+ * next attempt; at most @max_rounds pushes. Returns the last push's error, if any. */
+static GError *
+push_until_settled (Fixture *f,
+                    guint    max_rounds)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint round = 0; round < max_rounds; round++)
+    {
+      Wait w = { 0 };
+
+      xpz_sync_engine_set_now (f->engine, now);
+      xpz_sync_engine_push_async (f->engine, NULL, push_done, &w);
+      wait_done (&w);
+      if (w.error != NULL)
+        return w.error;
+      if (xpz_sync_engine_get_state (f->engine) != XPZ_SYNC_STATE_WAITING)
+        return NULL;
+      now = MAX (now, xpz_sync_engine_get_next_attempt (f->engine));
+    }
+  g_assert_not_reached ();
+  return NULL;
+}
+
+static guint
+count_jobs (Fixture *f)
+{
+  g_autoptr (XpzApiResponse) r = api (f->client, "GET", "/api/v1/jobs", NULL, NULL, NULL);
+
+  g_assert_cmpuint (xpz_api_response_get_status (r), ==, 200);
+  return json_array_get_length (json_node_get_array (xpz_api_response_get_body (r)));
+}
+
+static void
+outbox_counts (Fixture *f,
+               guint   *pending,
+               guint   *parked)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (xpz_sync_engine_count (f->engine, pending, parked, &error));
+  g_assert_no_error (error);
+}
+
+/* --- fixture: a fresh employer (or the demo candidate) on a fresh platform ----------- */
+
+static void
+start_platform (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+
+  xpz_platform_server_start_thread (f->platform, "127.0.0.1", f->port, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  role)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *email = NULL;
+  g_autofree char *account = NULL;
+  g_autoptr (XpzApiResponse) created = NULL;
+  g_autoptr (GUri) uri = NULL;
+  XpzPlatformOptions options;
+  Wait w = { 0 };
+
+  f->dir = g_dir_make_tmp ("xpz-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (f->dir, "platform.db", NULL);
+  xpz_platform_options_init (&options);
+  options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
+  f->platform = xpz_platform_server_new (db, &options, &error);
+  g_assert_no_error (error);
+  xpz_platform_server_seed_demo (f->platform, &error);
+  g_assert_no_error (error);
+  start_platform (f);
+  uri = g_uri_parse (xpz_platform_server_get_url (f->platform), G_URI_FLAGS_NONE, NULL);
+  f->port = (guint16) g_uri_get_port (uri);
+
+  f->client = xpz_api_client_new (xpz_platform_server_get_url (f->platform), &error);
+  g_assert_no_error (error);
+
+  if (g_strcmp0 (role, "employer") == 0)
+    {
+      email = g_strdup_printf ("sync.%u@recruiter.example", ++account_counter);
+      account = g_strdup_printf ("{\"email\":\"%s\",\"password\":\"long-enough-1\","
+                                 "\"role\":\"employer\",\"name\":\"Sync Test\","
+                                 "\"company\":\"Atlas Data\"}", email);
+      created = api (f->client, "POST", "/api/v1/accounts", account, NULL, NULL);
+      g_assert_cmpuint (xpz_api_response_get_status (created), ==, 201);
+    }
+  else
+    email = g_strdup (XPZ_PLATFORM_DEMO_CANDIDATE_EMAIL);
+
+  f->secrets = xpz_secrets_new ();
+  f->session = xpz_session_new (f->client, f->secrets);
+  xpz_session_sign_in_async (f->session, email,
+                             g_strcmp0 (role, "employer") == 0 ? "long-enough-1"
+                                                               : XPZ_PLATFORM_DEMO_PASSWORD,
+                             NULL, sign_in_done, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+
+  f->key = xpz_crypto_generate_key ();
+  f->store = xpz_store_new (xpz_session_get_account_id (f->session));
+  xpz_store_open (f->store, f->key, &error);
+  g_assert_no_error (error);
+  f->engine = xpz_sync_engine_new (f->store, f->session, f->key);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  role)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_clear_object (&f->engine);
+  xpz_store_erase (f->store, &error);
+  g_assert_no_error (error);
+  g_clear_object (&f->store);
+  g_clear_object (&f->session);
+  g_clear_object (&f->secrets);
+  g_clear_object (&f->client);
+  xpz_platform_server_stop (f->platform);
+  g_clear_object (&f->platform);
+  g_clear_pointer (&f->key, g_bytes_unref);
+  g_free (f->dir);
+}
+
+/* --- tests -------------------------------------------------------------------------- */
+
+static void
+test_commit_then_drop (Fixture       *f,
+                       gconstpointer  role)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XpzApiResponse) list = NULL;
+  g_autoptr (GHashTable) titles = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *jobs;
+  guint pending, parked;
+
+  /* The platform commits each of the first 60 creates, then drops the connection. */
+  xpz_platform_server_set_faults (f->platform, "POST /api/v1/jobs=drop*60", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autofree char *job = job_json (i);
+      enqueue (f, "POST", "/api/v1/jobs", job, NULL, NULL);
+    }
+
+  error = push_until_settled (f, 1000);
+  g_assert_no_error (error);
+  g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_UP_TO_DATE);
+
+  /* Exactly the 100 jobs: none lost, none doubled by a retry. */
+  outbox_counts (f, &pending, &parked);
+  g_assert_cmpuint (pending, ==, 0);
+  g_assert_cmpuint (parked, ==, 0);
+  list = api (f->client, "GET", "/api/v1/jobs", NULL, NULL, NULL);
+  jobs = json_node_get_array (xpz_api_response_get_body (list));
+  g_assert_cmpuint (json_array_get_length (jobs), ==, 100);
+  for (guint i = 0; i < json_array_get_length (jobs); i++)
+    g_hash_table_add (titles, g_strdup (json_object_get_string_member (
+                                json_array_get_object_element (jobs, i), "title")));
+  g_assert_cmpuint (g_hash_table_size (titles), ==, 100);
+}
+
+static void
+test_same_key_other_body_parked (Fixture       *f,
+                                 gconstpointer  role)
+{
+  g_autofree char *first = job_json (1);
+  g_autofree char *second = job_json (2);
+  g_autoptr (XpzApiResponse) direct = NULL;
+  g_autoptr (GError) error = NULL;
+  guint pending, parked;
+
+  /* The key was already used, for another body. */
+  direct = api (f->client, "POST", "/api/v1/jobs", first, "key-reused-0001", NULL);
+  g_assert_cmpuint (xpz_api_response_get_status (direct), ==, 201);
+  enqueue (f, "POST", "/api/v1/jobs", second, NULL, "key-reused-0001");
+  enqueue (f, "POST", "/api/v1/jobs", first, NULL, NULL);
+
+  error = push_until_settled (f, 10);
+  g_assert_no_error (error);
+
+  /* 422: parked and kept (never deleted), and it does not block what follows. */
+  g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_NEEDS_ATTENTION);
+  outbox_counts (f, &pending, &parked);
+  g_assert_cmpuint (pending, ==, 0);
+  g_assert_cmpuint (parked, ==, 1);
+  g_assert_cmpuint (count_jobs (f), ==, 2);
+}
+
+static void
+test_stale_if_match_conflict (Fixture       *f,
+                              gconstpointer  role)
+{
+  g_autoptr (XpzApiResponse) profile = NULL;
+  g_autoptr (XpzApiResponse) other = NULL;
+  g_autoptr (XpzApiResponse) after = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *etag = NULL;
+  g_autofree char *mine = NULL;
+  g_autofree char *theirs = NULL;
+  JsonObject *basics;
+  guint pending, parked;
+
+  profile = api (f->client, "GET", "/api/v1/me/profile", NULL, NULL, NULL);
+  g_assert_cmpuint (xpz_api_response_get_status (profile), ==, 200);
+  etag = g_strdup (xpz_api_response_get_etag (profile));
+  g_assert_nonnull (etag);
+
+  /* Another device changes the summary first … */
+  basics = json_object_get_object_member (xpz_api_response_get_object (profile), "basics");
+  json_object_set_string_member (basics, "summary", "Changed on the other device");
+  theirs = json_to_string (xpz_api_response_get_body (profile), FALSE);
+  other = api (f->client, "PUT", "/api/v1/me/profile", theirs, NULL, etag);
+  g_assert_cmpuint (xpz_api_response_get_status (other), ==, 200);
+
+  /* … then this one's offline edit, made against the old copy, is sent. */
+  json_object_set_string_member (basics, "summary", "Changed offline here");
+  mine = json_to_string (xpz_api_response_get_body (profile), FALSE);
+  enqueue (f, "PUT", "/api/v1/me/profile", mine, etag, NULL);
+  error = push_until_settled (f, 10);
+  g_assert_no_error (error);
+
+  /* 412: surfaced (parked, needs attention), nothing overwritten on the platform. */
+  g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_NEEDS_ATTENTION);
+  outbox_counts (f, &pending, &parked);
+  g_assert_cmpuint (parked, ==, 1);
+  after = api (f->client, "GET", "/api/v1/me/profile", NULL, NULL, NULL);
+  g_assert_cmpstr (json_object_get_string_member (
+                     json_object_get_object_member (xpz_api_response_get_object (after), "basics"),
+                     "summary"), ==, "Changed on the other device");
+}
+
+static void
+test_retry_after_honoured (Fixture       *f,
+                           gconstpointer  role)
+{
+  g_autofree char *job = job_json (7);
+  g_autoptr (GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 due;
+  Wait w = { 0 };
+
+  xpz_platform_server_set_faults (f->platform, "POST /api/v1/jobs=429*1", &error);
+  g_assert_no_error (error);
+  enqueue (f, "POST", "/api/v1/jobs", job, NULL, NULL);
+
+  xpz_sync_engine_set_now (f->engine, now);
+  xpz_sync_engine_push_async (f->engine, NULL, push_done, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_WAITING);
+  due = xpz_sync_engine_get_next_attempt (f->engine);
+  g_assert_cmpint (due, >, now);
+
+  /* Pushing again before Retry-After sends nothing: the 429 rule is spent, so a retry
+   * would have created the job. */
+  memset (&w, 0, sizeof w);
+  xpz_sync_engine_set_now (f->engine, due - 1);
+  xpz_sync_engine_push_async (f->engine, NULL, push_done, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  g_assert_cmpuint (count_jobs (f), ==, 0);
+
+  /* At Retry-After it goes through. */
+  memset (&w, 0, sizeof w);
+  xpz_sync_engine_set_now (f->engine, due);
+  xpz_sync_engine_push_async (f->engine, NULL, push_done, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_UP_TO_DATE);
+  g_assert_cmpuint (count_jobs (f), ==, 1);
+}
+
+static void
+test_unauthorized_pauses (Fixture       *f,
+                          gconstpointer  role)
+{
+  g_autoptr (XpzApiClient) other = NULL;
+  g_autoptr (XpzSession) elsewhere = NULL;
+  g_autoptr (XpzApiResponse) out = NULL;
+  g_autoptr (GError) error = NULL;
+  guint pending, parked;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *job = job_json (i);
+      enqueue (f, "POST", "/api/v1/jobs", job, NULL, NULL);
+    }
+
+  /* "Sign out everywhere" from this device's own token: every session ends, refresh
+   * tokens included. */
+  out = api (f->client, "DELETE", "/api/v1/sessions", NULL, NULL, NULL);
+  g_assert_cmpuint (xpz_api_response_get_status (out), ==, 204);
+
+  error = push_until_settled (f, 10);
+  g_assert_error (error, XPZ_API_ERROR, XPZ_API_ERROR_UNAUTHORIZED);
+  g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_NEEDS_SIGN_IN);
+
+  /* Paused, nothing dropped. */
+  outbox_counts (f, &pending, &parked);
+  g_assert_cmpuint (pending, ==, 3);
+  g_assert_cmpuint (parked, ==, 0);
+}
+
+static void
+test_offline_then_reconnect (Fixture       *f,
+                             gconstpointer  role)
+{
+  g_autoptr (GError) error = NULL;
+  guint pending, parked;
+  Wait w = { 0 };
+
+  /* The platform goes away; 1 000 changes are made meanwhile. */
+  xpz_platform_server_stop (f->platform);
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *job = job_json (i);
+      enqueue (f, "POST", "/api/v1/jobs", job, NULL, NULL);
+    }
+
+  xpz_sync_engine_push_async (f->engine, NULL, push_done, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_WAITING);
+  outbox_counts (f, &pending, &parked);
+  g_assert_cmpuint (pending, ==, 1000);
+
+  /* Back on the same address: everything applied, exactly once. */
+  start_platform (f);
+  error = push_until_settled (f, 100);
+  g_assert_no_error (error);
+  g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_UP_TO_DATE);
+  outbox_counts (f, &pending, &parked);
+  g_assert_cmpuint (pending + parked, ==, 0);
+  g_assert_cmpuint (count_jobs (f), ==, 1000);
+}
+
+static void
+test_backoff_bounds (void)
+{
+  /* Full jitter: within [1, min(cap, 2^attempts)] seconds, and reaching the cap. */
+  for (guint attempts = 0; attempts < 20; attempts++)
+    {
+      gint64 bound = MIN ((gint64) 1 << MIN (attempts, 30u), 300);
+      gint64 lowest = G_MAXINT64, highest = 0;
+
+      for (guint32 r = 0; r < 2000; r++)
+        {
+          gint64 d = xpz_sync_backoff_delay (attempts, r * 2654435761u);
+          lowest = MIN (lowest, d);
+          highest = MAX (highest, d);
+        }
+      g_assert_cmpint (lowest, >=, 1);
+      g_assert_cmpint (highest, <=, bound);
+      g_assert_cmpint (highest, ==, bound);
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/sync/B3/backoff-full-jitter-bounds", test_backoff_bounds);
+  g_test_add ("/sync/B3/commit-then-drop-100-creates-no-duplicates", Fixture, "employer",
+              fixture_setup, test_commit_then_drop, fixture_teardown);
+  g_test_add ("/sync/B3/same-key-other-body-parked", Fixture, "employer",
+              fixture_setup, test_same_key_other_body_parked, fixture_teardown);
+  g_test_add ("/sync/B3/R8.2/stale-if-match-conflict-nothing-overwritten", Fixture, "candidate",
+              fixture_setup, test_stale_if_match_conflict, fixture_teardown);
+  g_test_add ("/sync/B3/no-retry-before-retry-after", Fixture, "employer",
+              fixture_setup, test_retry_after_honoured, fixture_teardown);
+  g_test_add ("/sync/B3/401-pauses-nothing-dropped", Fixture, "employer",
+              fixture_setup, test_unauthorized_pauses, fixture_teardown);
+  g_test_add ("/sync/B3/1000-offline-changes-applied-once", Fixture, "employer",
+              fixture_setup, test_offline_then_reconnect, fixture_teardown);
+
+  return g_test_run ();
+}
