@@ -17,12 +17,14 @@ struct _XpzContext
   XpzSecrets      *secrets;
   XpzDemoPlatform *demo;
   XpzSession      *session;
+  XpzAccount      *account;
 };
 
 enum {
   PROP_0,
   PROP_SETTINGS,
   PROP_SESSION,
+  PROP_ACCOUNT,
   N_PROPS
 };
 
@@ -89,6 +91,32 @@ xpz_context_set_session (XpzContext *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
 
+/**
+ * xpz_context_get_account:
+ * Returns: (transfer none) (nullable): the open account (database and sync) in use
+ */
+XpzAccount *
+xpz_context_get_account (XpzContext *self)
+{
+  g_return_val_if_fail (XPZ_IS_CONTEXT (self), NULL);
+  return self->account;
+}
+
+void
+xpz_context_set_account (XpzContext *self,
+                         XpzAccount *account)
+{
+  g_return_if_fail (XPZ_IS_CONTEXT (self));
+  g_return_if_fail (account == NULL || XPZ_IS_ACCOUNT (account));
+
+  if (self->account == account)
+    return;
+  if (self->account != NULL)
+    xpz_account_close (self->account);
+  g_set_object (&self->account, account);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
+}
+
 /* Whether the session in use is one of the built-in demo platform's. */
 gboolean
 xpz_context_get_is_demo (XpzContext *self)
@@ -121,6 +149,10 @@ xpz_context_get_property (GObject    *object,
 
     case PROP_SESSION:
       g_value_set_object (value, self->session);
+      break;
+
+    case PROP_ACCOUNT:
+      g_value_set_object (value, self->account);
       break;
 
     default:
@@ -156,6 +188,9 @@ xpz_context_dispose (GObject *object)
 {
   XpzContext *self = XPZ_CONTEXT (object);
 
+  if (self->account != NULL)
+    xpz_account_close (self->account);
+  g_clear_object (&self->account);
   g_clear_object (&self->session);
   g_clear_object (&self->demo);
   g_clear_object (&self->secrets);
@@ -180,6 +215,9 @@ xpz_context_class_init (XpzContextClass *klass)
   properties[PROP_SESSION] =
     g_param_spec_object ("session", NULL, NULL, XPZ_TYPE_SESSION,
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_ACCOUNT] =
+    g_param_spec_object ("account", NULL, NULL, XPZ_TYPE_ACCOUNT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -3,6 +3,7 @@
 
 #include <gio/gio.h>
 
+#include "xpz-account.h"
 #include "xpz-demo-platform.h"
 #include "xpz-secrets.h"
 #include "xpz-session.h"
@@ -21,5 +22,8 @@ XpzSession      *xpz_context_get_session        (XpzContext  *self);
 void             xpz_context_set_session        (XpzContext  *self,
                                                  XpzSession  *session);
 gboolean         xpz_context_get_is_demo        (XpzContext  *self);
+XpzAccount      *xpz_context_get_account        (XpzContext  *self);
+void             xpz_context_set_account        (XpzContext  *self,
+                                                 XpzAccount  *account);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "xpz-candidate-page.h"
 #include "xpz-employer-page.h"
 #include "xpz-privacy-page.h"
+#include "xpz-sync-indicator.h"
 #include "xpz-welcome-page.h"
 #include "xpz-window.h"
 
@@ -24,6 +25,7 @@ struct _XpzWindow
   GtkStack             *main_stack;
   XpzWelcomePage       *welcome_page;
   AdwWindowTitle       *sidebar_title;
+  XpzSyncIndicator     *sync_indicator;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar_box;
   GtkListBox           *sidebar_list;
@@ -156,6 +158,63 @@ toast (XpzWindow  *self,
   adw_toast_overlay_add_toast (self->toast_overlay, t);
 }
 
+static void open_account (XpzWindow *self, XpzSession *session, gboolean retried);
+
+static void
+account_opened_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (XpzWindow) self = user_data;
+  XpzAccount *account = XPZ_ACCOUNT (source);
+  g_autoptr (GError) error = NULL;
+
+  if (!xpz_account_open_finish (account, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (g_error_matches (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_CORRUPT) &&
+          !GPOINTER_TO_INT (g_object_get_data (source, "retried")))
+        {
+          /* Moved aside, never deleted: start afresh and refill from the platform. */
+          toast (self, _("The data on this computer was damaged. It was set aside and will be "
+                         "restored from the platform."));
+          open_account (self, xpz_account_get_session (account), TRUE);
+          return;
+        }
+      toast (self, error->message);
+      return;
+    }
+  if (xpz_account_get_session (account) != xpz_context_get_session (self->context))
+    return;  /* signed out meanwhile */
+
+  xpz_context_set_account (self->context, account);
+  xpz_sync_indicator_set_account (self->sync_indicator, account);
+  xpz_account_request_sync (account);
+}
+
+/* Opens the account's own database and starts syncing it. */
+static void
+open_account (XpzWindow  *self,
+              XpzSession *session,
+              gboolean    retried)
+{
+  g_autoptr (XpzAccount) account = xpz_account_new (session);
+
+  g_object_set_data (G_OBJECT (account), "retried", GINT_TO_POINTER (retried));
+  xpz_account_open_async (account, self->cancellable, account_opened_cb, g_object_ref (self));
+}
+
+static void
+active_changed_cb (XpzWindow *self)
+{
+  XpzAccount *account = xpz_context_get_account (self->context);
+
+  /* Back to the front: a good time to catch up. */
+  if (account != NULL && gtk_window_is_active (GTK_WINDOW (self)))
+    xpz_account_request_sync (account);
+}
+
 /* The main view for a signed-in session, at the area of its role. */
 static void
 show_session (XpzWindow  *self,
@@ -166,6 +225,14 @@ show_session (XpzWindow  *self,
   g_autofree char *subtitle = NULL;
 
   xpz_context_set_session (self->context, session);
+  if (xpz_context_get_account (self->context) == NULL ||
+      xpz_account_get_session (xpz_context_get_account (self->context)) != session)
+    {
+      xpz_context_set_account (self->context, NULL);
+      open_account (self, session, FALSE);
+    }
+  else
+    xpz_sync_indicator_set_account (self->sync_indicator, xpz_context_get_account (self->context));
 
   if (xpz_context_get_is_demo (self->context))
     subtitle = g_strdup_printf (employer ? _("Demo recruiter") : _("Demo candidate"));
@@ -217,6 +284,8 @@ session_ready_cb (XpzWindow      *self,
 static void
 show_welcome (XpzWindow *self)
 {
+  xpz_sync_indicator_set_account (self->sync_indicator, NULL);
+  xpz_context_set_account (self->context, NULL);
   xpz_context_set_session (self->context, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out", FALSE);
   xpz_welcome_page_reset (self->welcome_page);
@@ -430,6 +499,7 @@ xpz_window_class_init (XpzWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (XPZ_TYPE_WELCOME_PAGE);
+  g_type_ensure (XPZ_TYPE_SYNC_INDICATOR);
   g_type_ensure (XPZ_TYPE_CANDIDATE_PAGE);
   g_type_ensure (XPZ_TYPE_EMPLOYER_PAGE);
   g_type_ensure (XPZ_TYPE_PRIVACY_PAGE);
@@ -439,6 +509,7 @@ xpz_window_class_init (XpzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_title);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_box);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_list);
@@ -448,6 +519,7 @@ xpz_window_class_init (XpzWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, session_ready_cb);
+  gtk_widget_class_bind_template_callback (widget_class, active_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "nav.show-area", "s", show_area_action);
   gtk_widget_class_install_action (widget_class, "nav.back", NULL, back_action);
