@@ -332,6 +332,7 @@ note_failure (XpzRequest *req,
 static void
 sign_in (XpzRequest *req)
 {
+  XpzPlatformServer *self = req->server;
   JsonObject *body = xpz_request_body_object (req);
   const char *email, *password;
   g_autofree char *lower = NULL;
@@ -365,7 +366,19 @@ sign_in (XpzRequest *req)
   if (stored != NULL)
     ok = crypto_pwhash_str_verify (stored, password, strlen (password)) == 0;
   else
-    ok = FALSE;
+    {
+      /* An unknown email costs the same argon2id verification as a known one, so that
+       * the answer's timing does not tell which accounts exist. */
+      int spent;
+
+      if (self->dummy_hash == NULL)
+        self->dummy_hash = xpz_platform_auth_hash_password (self, "xpz-no-such-account");
+      spent = self->dummy_hash != NULL
+              ? crypto_pwhash_str_verify (self->dummy_hash, password, strlen (password))
+              : -1;
+      g_debug ("Sign-in refused for an unknown email (%d)", spent);
+      ok = FALSE;
+    }
 
   if (!ok)
     {

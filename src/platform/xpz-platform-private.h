@@ -31,6 +31,7 @@ struct _XpzPlatformServer
   guint8              secret[32];  /* signs change-feed cursors */
   GHashTable         *sign_in_attempts;  /* normalised email → GArray of gint64 times */
   gboolean            pwhash_min;
+  char               *dummy_hash;  /* verified for unknown emails: no timing oracle */
 
   SoupServer         *soup;
   char               *url;

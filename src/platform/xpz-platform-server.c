@@ -84,6 +84,7 @@ xpz_platform_server_finalize (GObject *object)
   g_clear_pointer (&self->matcher, xpz_platform_matcher_free);
   g_clear_pointer (&self->faults, xpz_platform_faults_free);
   g_clear_pointer (&self->sign_in_attempts, g_hash_table_unref);
+  g_clear_pointer (&self->dummy_hash, g_free);
   g_clear_error (&self->thread_error);
   g_free (self->faults_spec);
   g_free (self->db_path);
