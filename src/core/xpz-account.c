@@ -163,22 +163,11 @@ xpz_account_open_finish (XpzAccount    *self,
 static void schedule_due (XpzAccount *self);
 
 static void
-pushed_cb (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+sync_finished (XpzAccount   *self,
+               const GError *error)
 {
-  g_autoptr (XpzAccount) self = user_data;
-  g_autoptr (GError) error = NULL;
-
   self->syncing = FALSE;
-  if (!xpz_sync_engine_push_finish (XPZ_SYNC_ENGINE (source), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      set_last_error (self, error);
-    }
-  else
-    set_last_error (self, NULL);
+  set_last_error (self, error);
 
   if (self->again)
     {
@@ -187,6 +176,45 @@ pushed_cb (GObject      *source,
       return;
     }
   schedule_due (self);
+}
+
+static void
+pulled_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (XpzAccount) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!xpz_sync_engine_pull_finish (XPZ_SYNC_ENGINE (source), result, NULL, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  sync_finished (self, error);
+}
+
+/* Send first (the user's changes), then receive. */
+static void
+pushed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (XpzAccount) self = user_data;
+  g_autoptr (GError) error = NULL;
+  XpzSyncState state;
+
+  if (!xpz_sync_engine_push_finish (XPZ_SYNC_ENGINE (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        sync_finished (self, error);
+      return;
+    }
+  state = xpz_sync_engine_get_state (self->engine);
+  if (state == XPZ_SYNC_STATE_NEEDS_SIGN_IN || state == XPZ_SYNC_STATE_WAITING)
+    {
+      sync_finished (self, NULL);
+      return;
+    }
+  xpz_sync_engine_pull_async (self->engine, self->cancellable, pulled_cb, g_object_ref (self));
 }
 
 /* Syncs now, or right after the sync under way. */

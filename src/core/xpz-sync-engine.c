@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "xpz-crypto.h"
-#include "xpz-sync-engine.h"
+#include "xpz-sync-engine-private.h"
 
 /* Offline-first sending (B3). Every local change writes its data and an outbox row in
  * one transaction (xpz_outbox_add()), so the UI never waits for the network. The engine
@@ -25,18 +25,6 @@
 #define BACKOFF_BASE_SECONDS 1
 #define BACKOFF_CAP_SECONDS  300
 
-struct _XpzSyncEngine
-{
-  GObject       parent_instance;
-
-  XpzStore     *store;
-  XpzSession   *session;
-  GBytes       *key;
-  XpzSyncState  state;
-  gint64        next_attempt;
-  gint64        fixed_now;
-  gboolean      pushing;
-};
 
 enum {
   PROP_0,
@@ -56,8 +44,8 @@ G_DEFINE_ENUM_TYPE (XpzSyncState, xpz_sync_state,
 
 G_DEFINE_FINAL_TYPE (XpzSyncEngine, xpz_sync_engine, G_TYPE_OBJECT)
 
-static gint64
-engine_now (XpzSyncEngine *self)
+gint64
+xpz_sync_engine_now (XpzSyncEngine *self)
 {
   return self->fixed_now != 0 ? self->fixed_now : g_get_real_time () / G_USEC_PER_SEC;
 }
@@ -90,10 +78,10 @@ xpz_sync_backoff_delay (guint   attempts,
   return 1 + (gint64) (random_value % (guint32) bound);
 }
 
-static void
-set_state (XpzSyncEngine *self,
-           XpzSyncState   state,
-           gint64         next_attempt)
+void
+xpz_sync_engine_set_state (XpzSyncEngine *self,
+                           XpzSyncState   state,
+                           gint64         next_attempt)
 {
   if (self->state != state)
     {
@@ -505,7 +493,7 @@ xpz_sync_engine_enqueue_async (XpzSyncEngine       *self,
   e->body = body != NULL ? json_to_string (body, FALSE) : NULL;
   e->if_match = g_strdup (if_match);
   e->idempotency_key = g_strdup (idempotency_key);
-  e->now = engine_now (self);
+  e->now = xpz_sync_engine_now (self);
   xpz_store_run_async (self->store, TRUE, enqueue_func, e, (GDestroyNotify) enqueue_free,
                        g_free, cancellable, enqueue_cb, task);
 }
@@ -546,7 +534,7 @@ push_finish_ok (GTask        *task,
   XpzSyncEngine *self = g_task_get_source_object (task);
 
   self->pushing = FALSE;
-  set_state (self, state, next_attempt);
+  xpz_sync_engine_set_state (self, state, next_attempt);
   g_task_return_boolean (task, TRUE);
   g_object_unref (task);
 }
@@ -562,7 +550,7 @@ push_finish_error (GTask        *task,
     state = XPZ_SYNC_STATE_WAITING;
 
   self->pushing = FALSE;
-  set_state (self, state, 0);
+  xpz_sync_engine_set_state (self, state, 0);
   g_task_return_error (task, error);
   g_object_unref (task);
 }
@@ -646,7 +634,7 @@ reschedule (GTask  *task,
 
   update->id = push->row->id;
   update->outcome = ROW_RESCHEDULE;
-  update->next_attempt_at = engine_now (self) + delay;
+  update->next_attempt_at = xpz_sync_engine_now (self) + delay;
   push->when = update->next_attempt_at;
   g_debug ("Outbox row %" G_GINT64_FORMAT " waits %" G_GINT64_FORMAT " s", update->id, delay);
   xpz_store_run_async (self->store, TRUE, update_row_func, update, g_free, NULL,
@@ -807,7 +795,7 @@ next_row_cb (GObject      *source,
                            g_task_get_cancellable (task), counted_cb, task);
       return;
     }
-  if (row->next_attempt_at > engine_now (self))
+  if (row->next_attempt_at > xpz_sync_engine_now (self))
     {
       /* Not before its time (Retry-After, back-off): rows go in order, so stop here. */
       push_finish_ok (task, XPZ_SYNC_STATE_WAITING, row->next_attempt_at);
@@ -851,7 +839,7 @@ xpz_sync_engine_push_async (XpzSyncEngine       *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, xpz_sync_engine_push_async);
-  if (self->pushing)
+  if (self->pushing || self->pulling)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
                                "A push is already running");
@@ -860,7 +848,7 @@ xpz_sync_engine_push_async (XpzSyncEngine       *self,
     }
   self->pushing = TRUE;
   g_task_set_task_data (task, g_new0 (Push, 1), (GDestroyNotify) push_free);
-  set_state (self, XPZ_SYNC_STATE_SYNCING, self->next_attempt);
+  xpz_sync_engine_set_state (self, XPZ_SYNC_STATE_SYNCING, self->next_attempt);
   push_next (task);
 }
 

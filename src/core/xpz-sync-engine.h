@@ -63,6 +63,14 @@ void           xpz_sync_engine_push_async      (XpzSyncEngine       *self,
 gboolean       xpz_sync_engine_push_finish     (XpzSyncEngine       *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
+void           xpz_sync_engine_pull_async      (XpzSyncEngine       *self,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean       xpz_sync_engine_pull_finish     (XpzSyncEngine       *self,
+                                                GAsyncResult        *result,
+                                                guint               *n_applied,
+                                                GError             **error);
 gboolean       xpz_sync_engine_count           (XpzSyncEngine       *self,
                                                 guint               *n_pending,
                                                 guint               *n_parked,

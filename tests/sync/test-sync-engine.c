@@ -222,6 +222,8 @@ fixture_setup (Fixture       *f,
       created = api (f->client, "POST", "/api/v1/accounts", account, NULL, NULL);
       g_assert_cmpuint (xpz_api_response_get_status (created), ==, 201);
     }
+  else if (g_strcmp0 (role, "recruiter") == 0)
+    email = g_strdup (XPZ_PLATFORM_DEMO_RECRUITER_EMAIL);
   else
     email = g_strdup (XPZ_PLATFORM_DEMO_CANDIDATE_EMAIL);
 
@@ -473,6 +475,158 @@ test_offline_then_reconnect (Fixture       *f,
   g_assert_cmpuint (count_jobs (f), ==, 1000);
 }
 
+/* --- receiving: the change feed ----------------------------------------------------- */
+
+static void
+pull_done (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  guint n = 0;
+
+  w->ok = xpz_sync_engine_pull_finish (XPZ_SYNC_ENGINE (s), r, &n, &w->error);
+  w->response = GUINT_TO_POINTER (n);  /* the number of changes applied */
+  w->done = TRUE;
+}
+
+static guint
+pull (Fixture *f)
+{
+  Wait w = { 0 };
+
+  xpz_sync_engine_pull_async (f->engine, NULL, pull_done, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+  return GPOINTER_TO_UINT (w.response);
+}
+
+static gpointer
+count_rows_func (XpzStore      *store,
+                 sqlite3       *db,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, data, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return g_memdup2 (&n, sizeof n);
+}
+
+static gint64
+local_count (Fixture    *f,
+             const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gint64 *n = xpz_store_run_sync (f->store, FALSE, count_rows_func, (gpointer) sql,
+                                             &error);
+
+  g_assert_no_error (error);
+  return *n;
+}
+
+/* The employer's matches on the platform, all jobs together. */
+static guint
+platform_employer_matches (Fixture *f)
+{
+  g_autoptr (XpzApiResponse) jobs = api (f->client, "GET", "/api/v1/jobs", NULL, NULL, NULL);
+  JsonArray *array = json_node_get_array (xpz_api_response_get_body (jobs));
+  guint total = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *job = json_array_get_object_element (array, i);
+      g_autofree char *path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches?limit=500",
+                                               json_object_get_int_member (job, "id"));
+      g_autoptr (XpzApiResponse) matches = api (f->client, "GET", path, NULL, NULL, NULL);
+      guint n = json_array_get_length (json_node_get_array (xpz_api_response_get_body (matches)));
+
+      g_assert_cmpuint (n, <, 500);
+      total += n;
+    }
+  return total;
+}
+
+static void
+test_pull_employer (Fixture       *f,
+                    gconstpointer  role)
+{
+  g_autofree char *job = job_json (42);
+  g_autoptr (XpzApiResponse) created = NULL;
+  guint first, second, expected_matches;
+
+  /* The demo recruiter's jobs and every ranked candidate, from an empty database. */
+  first = pull (f);
+  g_assert_cmpuint (first, >, 0);
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM job"), ==, count_jobs (f));
+  expected_matches = platform_employer_matches (f);
+  g_assert_cmpuint (expected_matches, >, 0);
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM match"), ==, expected_matches);
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM sync_cursor"), ==, 1);
+  /* R5.2: what an employer holds of a candidate it was not shared with is the summary. */
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM match WHERE explanation LIKE '%@%'"),
+                   ==, local_count (f, "SELECT count(*) FROM match WHERE"
+                                       " json_extract (explanation, '$.shared') = 1"
+                                       " AND explanation LIKE '%@%'"));
+
+  /* Another device posts a job: the next pull brings only what changed. */
+  created = api (f->client, "POST", "/api/v1/jobs", job, NULL, NULL);
+  g_assert_cmpuint (xpz_api_response_get_status (created), ==, 201);
+  second = pull (f);
+  g_assert_cmpuint (second, >=, 1);
+  g_assert_cmpuint (second, <, first);
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM job"), ==, count_jobs (f));
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM job WHERE title = 'Data engineer 42'"),
+                   ==, 1);
+
+  /* Nothing new: nothing applied, the cursor still good. */
+  g_assert_cmpuint (pull (f), ==, 0);
+}
+
+static void
+test_pull_candidate (Fixture       *f,
+                     gconstpointer  role)
+{
+  g_autoptr (XpzApiResponse) matches = NULL;
+
+  pull (f);
+  matches = api (f->client, "GET", "/api/v1/me/matches?limit=500", NULL, NULL, NULL);
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM match"), ==,
+                   json_array_get_length (json_node_get_array (xpz_api_response_get_body (matches))));
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM match WHERE job_id IS NULL"), ==, 0);
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM privacy_setting WHERE key = 'privacy'"),
+                   ==, 1);
+}
+
+static void
+test_pull_410_resync (Fixture       *f,
+                      gconstpointer  role)
+{
+  g_autofree char *job = job_json (5);
+  g_autoptr (GError) error = NULL;
+  gint64 jobs_before;
+  guint pending, parked;
+
+  pull (f);
+  jobs_before = local_count (f, "SELECT count(*) FROM job");
+  /* An unsent local change waits in the outbox. */
+  enqueue (f, "POST", "/api/v1/jobs", job, NULL, NULL);
+
+  /* The platform no longer knows the cursor: full resync, the outbox untouched. */
+  xpz_platform_server_set_faults (f->platform, "GET /api/v1/changes*=410*1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pull (f), >, 0);
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM job"), ==, jobs_before);
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM sync_cursor"), ==, 1);
+  outbox_counts (f, &pending, &parked);
+  g_assert_cmpuint (pending, ==, 1);
+  g_assert_cmpuint (parked, ==, 0);
+}
+
 static void
 test_backoff_bounds (void)
 {
@@ -513,6 +667,13 @@ main (int   argc,
               fixture_setup, test_unauthorized_pauses, fixture_teardown);
   g_test_add ("/sync/B3/1000-offline-changes-applied-once", Fixture, "employer",
               fixture_setup, test_offline_then_reconnect, fixture_teardown);
+
+  g_test_add ("/sync/B3/pull-employer-snapshot-then-incremental", Fixture, "recruiter",
+              fixture_setup, test_pull_employer, fixture_teardown);
+  g_test_add ("/sync/B3/pull-candidate-matches-and-settings", Fixture, "candidate",
+              fixture_setup, test_pull_candidate, fixture_teardown);
+  g_test_add ("/sync/B3/410-full-resync-outbox-intact", Fixture, "recruiter",
+              fixture_setup, test_pull_410_resync, fixture_teardown);
 
   return g_test_run ();
 }

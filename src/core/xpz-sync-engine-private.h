@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "xpz-sync-engine.h"
+
+G_BEGIN_DECLS
+
+/* XpzSyncEngine spans xpz-sync-engine.c (sending the outbox) and
+ * xpz-sync-engine-pull.c (applying the platform's change feed). */
+struct _XpzSyncEngine
+{
+  GObject       parent_instance;
+
+  XpzStore     *store;
+  XpzSession   *session;
+  GBytes       *key;
+  XpzSyncState  state;
+  gint64        next_attempt;
+  gint64        fixed_now;
+  gboolean      pushing;
+  gboolean      pulling;
+};
+
+gint64 xpz_sync_engine_now       (XpzSyncEngine *self);
+void   xpz_sync_engine_set_state (XpzSyncEngine *self,
+                                  XpzSyncState   state,
+                                  gint64         next_attempt);
+
+G_END_DECLS
