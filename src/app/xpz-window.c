@@ -241,6 +241,7 @@ show_session (XpzWindow  *self,
   adw_window_title_set_subtitle (self->sidebar_title, subtitle);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out-erase", TRUE);
   gtk_stack_set_visible_child_name (self->main_stack, "main");
   /* A new sign-in starts in the area of its role; otherwise the last area stays. */
   if (new_sign_in)
@@ -288,6 +289,7 @@ show_welcome (XpzWindow *self)
   xpz_context_set_account (self->context, NULL);
   xpz_context_set_session (self->context, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out-erase", FALSE);
   xpz_welcome_page_reset (self->welcome_page);
   gtk_stack_set_visible_child_name (self->main_stack, "welcome");
 }
@@ -311,6 +313,90 @@ sign_out_cb (GObject      *source,
   g_settings_reset (self->settings, "account-role");
   show_welcome (self);
   toast (self, _("Signed out"));
+}
+
+static void
+erased_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (XpzWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!xpz_store_erase_finish (XPZ_STORE (source), result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (_("Signed out, but the data on this computer "
+                                                    "could not be erased: %s"), error->message);
+      toast (self, message);
+      return;
+    }
+  toast (self, _("Signed out. This computer’s copy of your data was erased."));
+}
+
+static void
+sign_out_erase_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (XpzWindow) self = user_data;
+  XpzSession *session = XPZ_SESSION (source);
+  g_autoptr (XpzStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!xpz_session_sign_out_finish (session, result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        toast (self, error->message);
+      return;
+    }
+  g_settings_reset (self->settings, "account-id");
+  g_settings_reset (self->settings, "account-role");
+  /* The database, its WAL and backups go with the directory; the secret (tokens and the
+   * at-rest key) went with the sign-out. */
+  store = xpz_store_new (xpz_session_get_account_id (session));
+  show_welcome (self);
+  xpz_store_erase_async (store, NULL, erased_cb, g_object_ref (self));
+}
+
+static void
+erase_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   XpzWindow        *self)
+{
+  XpzSession *session = xpz_context_get_session (self->context);
+
+  if (!g_str_equal (response, "erase") || session == NULL)
+    return;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out-erase", FALSE);
+  xpz_session_sign_out_async (session, FALSE, self->cancellable, sign_out_erase_cb,
+                              g_object_ref (self));
+}
+
+static void
+sign_out_erase_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  XpzWindow *self = XPZ_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (xpz_context_get_session (self->context) == NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Sign Out and Erase Local Data?"),
+                                   _("Your profile, matches and unsent changes stored on this "
+                                     "computer are erased. Changes not yet sent to the platform "
+                                     "are lost. Your account on the platform is not deleted."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "erase", _("_Erase and Sign Out"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "erase",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (erase_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -524,6 +610,8 @@ xpz_window_class_init (XpzWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "nav.show-area", "s", show_area_action);
   gtk_widget_class_install_action (widget_class, "nav.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "account.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "account.sign-out-erase", NULL,
+                                   sign_out_erase_action);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK,
                                        "nav.show-area", "s", "candidate");
@@ -541,6 +629,7 @@ xpz_window_init (XpzWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out-erase", FALSE);
 
   if (*PROFILE != '\0')
     gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

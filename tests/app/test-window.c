@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "xpz-application.h"
+#include "xpz-paths.h"
 #include "xpz-platform-server.h"
 #include "xpz-welcome-page.h"
 #include "xpz-window.h"
@@ -312,6 +313,44 @@ test_sign_out (Fixture       *fixture,
 }
 
 static void
+test_sign_out_erase (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  XpzWindow *window = xpz_window_new (fixture->app);
+  XpzContext *context = xpz_application_get_context (fixture->app);
+  g_autofree char *account_id = g_strdup (xpz_session_get_account_id (
+                                            xpz_context_get_session (context)));
+  g_autofree char *dir = xpz_paths_account_dir (account_id);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  AdwMessageDialog *dialog = NULL;
+
+  /* The account's own database opens and syncs. */
+  gtk_window_present (GTK_WINDOW (window));
+  while (xpz_context_get_account (context) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+
+  /* R7.2: "Sign Out and Erase Local Data", confirmed. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "account.sign-out-erase", NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && dialog == NULL; i++)
+    {
+      g_autoptr (GObject) item = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (item))
+        dialog = ADW_MESSAGE_DIALOG (item);
+    }
+  g_assert_nonnull (dialog);
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "erase"), ==,
+                   ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_response (dialog, "erase");
+
+  while (g_file_test (dir, G_FILE_TEST_EXISTS))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (xpz_context_get_session (context));
+  g_assert_null (xpz_context_get_account (context));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 wrong_password_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -404,6 +443,8 @@ main (int   argc,
   g_test_add ("/app/welcome/sign-out-returns-to-welcome", Fixture, NULL,
               fixture_setup, test_sign_out, fixture_teardown);
   g_test_add_func ("/app/welcome/R9.1/wrong-password-says-so", test_wrong_password);
+  g_test_add ("/app/account/R7.2/sign-out-and-erase-leaves-no-local-data", Fixture, NULL,
+              fixture_setup, test_sign_out_erase, fixture_teardown);
   g_test_add_func ("/app/window/employer-starts-in-employer-area", test_employer_area);
 
   status = g_test_run ();
