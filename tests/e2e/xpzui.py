@@ -48,6 +48,8 @@ class App:
     def __init__(self, env=None, settings=None):
         self.env = dict(os.environ)
         self.env["GSETTINGS_BACKEND"] = "keyfile"
+        # Any warning of the app's is a failure.
+        self.env["G_DEBUG"] = "fatal-warnings"
         self.env.update(env or {})
         write_settings(settings or {})
         self.proc = subprocess.Popen([APP_BINARY], env=self.env)
@@ -164,9 +166,11 @@ class App:
         """Types key combinations (xdotool syntax, e.g. "ctrl+q") through XTest, the
         real input path. With no window manager, X gives the keyboard to the window
         under the pointer, so the pointer goes into the window first."""
-        ext = Atspi.Component.get_extents(self.window, Atspi.CoordType.SCREEN)
-        x = max(ext.x, 0) + max(ext.width, 2) // 2
-        y = max(ext.y, 0) + max(ext.height, 2) // 2
+        # GTK 4 knows no screen coordinates; with no window manager under Xvfb the
+        # window sits at the origin, so window coordinates are screen coordinates.
+        ext = Atspi.Component.get_extents(self.window, Atspi.CoordType.WINDOW)
+        x = max(ext.width, 2) // 2
+        y = max(ext.height, 2) // 2
         subprocess.run(["xdotool", "mousemove", str(x), str(y)], check=True)
         subprocess.run(["xdotool", "key", "--delay", "20", *keys], check=True)
 
