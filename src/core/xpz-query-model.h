@@ -22,6 +22,8 @@ G_DECLARE_FINAL_TYPE (XpzQueryModel, xpz_query_model, XPZ, QUERY_MODEL, GObject)
 XpzQueryModel *xpz_query_model_new              (XpzStore      *store,
                                                  XpzQueryKind   kind);
 XpzStore      *xpz_query_model_get_store        (XpzQueryModel *self);
+gboolean       xpz_query_model_get_loading      (XpzQueryModel *self);
+gboolean       xpz_query_model_is_busy          (XpzQueryModel *self);
 guint          xpz_query_model_get_n_cached_pages (XpzQueryModel *self);
 guint          xpz_query_model_get_n_page_loads (XpzQueryModel *self);
 

@@ -5,14 +5,20 @@
 
 #include "xpz-record.h"
 
-/* One row of a list (a job, a candidate …) as shown in the UI. */
+/* One row of a list (a job, a candidate …) as shown in the UI.
+ *
+ * A placeholder stands for a row whose data is still being read (a list
+ * model returns one from get_item() and announces the real row with
+ * items-changed): its id is XPZ_RECORD_PLACEHOLDER_ID and its text fields
+ * are empty strings, so that bindings show a blank row, not a crash. */
 struct _XpzRecord
 {
-  GObject  parent_instance;
+  GObject   parent_instance;
 
-  gint64   id;
-  char    *title;
-  char    *subtitle;
+  gint64    id;
+  char     *title;
+  char     *subtitle;
+  gboolean  placeholder;
 };
 
 G_DEFINE_FINAL_TYPE (XpzRecord, xpz_record, G_TYPE_OBJECT)
@@ -22,6 +28,7 @@ enum {
   PROP_ID,
   PROP_TITLE,
   PROP_SUBTITLE,
+  PROP_PLACEHOLDER,
   N_PROPS
 };
 
@@ -36,6 +43,22 @@ xpz_record_new (gint64      id,
                        "id", id,
                        "title", title,
                        "subtitle", subtitle,
+                       NULL);
+}
+
+/**
+ * xpz_record_new_placeholder:
+ *
+ * Returns: a record that stands for a row not read yet.
+ */
+XpzRecord *
+xpz_record_new_placeholder (void)
+{
+  return g_object_new (XPZ_TYPE_RECORD,
+                       "id", XPZ_RECORD_PLACEHOLDER_ID,
+                       "title", "",
+                       "subtitle", "",
+                       "placeholder", TRUE,
                        NULL);
 }
 
@@ -69,6 +92,9 @@ xpz_record_get_property (GObject    *object,
     case PROP_SUBTITLE:
       g_value_set_string (value, self->subtitle);
       break;
+    case PROP_PLACEHOLDER:
+      g_value_set_boolean (value, self->placeholder);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -93,6 +119,9 @@ xpz_record_set_property (GObject      *object,
     case PROP_SUBTITLE:
       self->subtitle = g_value_dup_string (value);
       break;
+    case PROP_PLACEHOLDER:
+      self->placeholder = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -109,7 +138,7 @@ xpz_record_class_init (XpzRecordClass *klass)
 
   properties[PROP_ID] =
     g_param_spec_int64 ("id", NULL, NULL,
-                        0, G_MAXINT64, 0,
+                        XPZ_RECORD_PLACEHOLDER_ID, G_MAXINT64, 0,
                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
   properties[PROP_TITLE] =
     g_param_spec_string ("title", NULL, NULL,
@@ -119,6 +148,10 @@ xpz_record_class_init (XpzRecordClass *klass)
     g_param_spec_string ("subtitle", NULL, NULL,
                          NULL,
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
+  properties[PROP_PLACEHOLDER] =
+    g_param_spec_boolean ("placeholder", NULL, NULL,
+                          FALSE,
+                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -147,4 +180,16 @@ xpz_record_get_subtitle (XpzRecord *self)
 {
   g_return_val_if_fail (XPZ_IS_RECORD (self), NULL);
   return self->subtitle;
+}
+
+/**
+ * xpz_record_is_placeholder:
+ *
+ * Returns: %TRUE if @self stands for a row that is still being read.
+ */
+gboolean
+xpz_record_is_placeholder (XpzRecord *self)
+{
+  g_return_val_if_fail (XPZ_IS_RECORD (self), FALSE);
+  return self->placeholder;
 }

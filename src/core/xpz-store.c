@@ -39,6 +39,7 @@ struct _XpzStore
   char          *path;
   gboolean       keep_backups;
   GMainContext  *owner_context;
+  GThread       *owner_thread;    /* the thread that made the store: ::changed runs there */
 
   GMutex         lock;            /* guards everything below */
   sqlite3       *db;
@@ -50,6 +51,8 @@ struct _XpzStore
   GMutex         worker_lock;
   GThread       *worker;
   GAsyncQueue   *queue;
+
+  guint          n_sync_runs;     /* atomic; for tests */
 };
 
 G_DEFINE_FINAL_TYPE (XpzStore, xpz_store, G_TYPE_OBJECT)
@@ -633,6 +636,7 @@ xpz_store_init (XpzStore *self)
   g_mutex_init (&self->lock);
   g_mutex_init (&self->worker_lock);
   self->owner_context = g_main_context_ref_thread_default ();
+  self->owner_thread = g_thread_self ();
   self->pending_changes = g_array_new (FALSE, FALSE, sizeof (Change));
   self->queue = g_async_queue_new ();
 }
@@ -758,6 +762,7 @@ dispatch_changes (XpzStore *self,
                   GArray   *changes)
 {
   EmitData *emit;
+  GSource *source;
 
   if (changes->len == 0)
     {
@@ -767,8 +772,21 @@ dispatch_changes (XpzStore *self,
   emit = g_new0 (EmitData, 1);
   emit->store = g_object_ref (self);
   emit->changes = changes;
-  g_main_context_invoke_full (self->owner_context, G_PRIORITY_DEFAULT,
-                              emit_changes_cb, emit, emit_data_free);
+  if (g_thread_self () == self->owner_thread)
+    {
+      /* A synchronous request of the owner's: its handlers run before it returns. */
+      emit_changes_cb (emit);
+      emit_data_free (emit);
+      return;
+    }
+  /* From the worker: always through the owner's context. g_main_context_invoke() would
+   * run the handlers on the worker thread whenever no thread holds that context. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, emit_changes_cb, emit, emit_data_free);
+  g_source_set_static_name (source, "[xpz-store] changed");
+  g_source_attach (source, self->owner_context);
+  g_source_unref (source);
 }
 
 /* --- Running requests -------------------------------------------------- */
@@ -936,7 +954,21 @@ xpz_store_run_sync (XpzStore      *self,
   g_return_val_if_fail (XPZ_IS_STORE (self), NULL);
   g_return_val_if_fail (func != NULL, NULL);
 
+  g_atomic_int_inc (&self->n_sync_runs);
   return run_request (self, &request, NULL, error);
+}
+
+/**
+ * xpz_store_get_n_sync_runs:
+ *
+ * For tests: how many requests xpz_store_run_sync() (and so the _sync API)
+ * ran on their caller's thread since @self was created.
+ */
+guint
+xpz_store_get_n_sync_runs (XpzStore *self)
+{
+  g_return_val_if_fail (XPZ_IS_STORE (self), 0);
+  return (guint) g_atomic_int_get (&self->n_sync_runs);
 }
 
 void

@@ -111,6 +111,8 @@ void        xpz_store_run_async        (XpzStore             *self,
 gpointer    xpz_store_run_finish       (XpzStore             *self,
                                         GAsyncResult         *result,
                                         GError              **error);
+/* For tests: how many requests ran on their caller's thread */
+guint       xpz_store_get_n_sync_runs  (XpzStore             *self);
 
 /* For XpzStoreFunc implementations */
 void        xpz_store_record_change    (XpzStore             *self,

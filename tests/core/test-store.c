@@ -10,8 +10,6 @@
 
 #include "test-util.h"
 #include "xpz-paths.h"
-#include "xpz-query-model.h"
-#include "xpz-record.h"
 #include "xpz-store.h"
 #include "xpz-validate.h"
 
@@ -680,120 +678,6 @@ test_fts_delete_removes_rows (void)
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM candidate_fts_content"), ==, 0);
 }
 
-/* --- Lists --------------------------------------------------------------- */
-
-typedef struct
-{
-  guint position;
-  guint removed;
-  guint added;
-  guint count;
-} ItemsChanged;
-
-static void
-on_items_changed (GListModel   *model,
-                  guint         position,
-                  guint         removed,
-                  guint         added,
-                  ItemsChanged *out)
-{
-  out->position = position;
-  out->removed = removed;
-  out->added = added;
-  out->count++;
-}
-
-#define N_ROWS 100000
-
-static void
-test_model_100k (void)
-{
-  g_autoptr(XpzStore) store = open_store ("model-100k");
-  g_autoptr(XpzQueryModel) model = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree XpzJobInput *jobs = g_new0 (XpzJobInput, N_ROWS);
-  g_autoptr(GRand) rand = g_rand_new_with_seed (42);
-  ItemsChanged changed = { 0 };
-  XpzJobInput extra = { "extra", "Extra job", NULL, NULL, NULL, NULL };
-  gint64 extra_id;
-
-  for (guint i = 0; i < N_ROWS; i++)
-    {
-      jobs[i].title = "Job";
-      jobs[i].location = (i % 2) ? "Rabat" : "Casablanca";
-    }
-  g_assert_true (xpz_store_add_jobs (store, jobs, N_ROWS, &error));
-  g_assert_no_error (error);
-
-  model = xpz_query_model_new (store, XPZ_QUERY_JOBS);
-  g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed), &changed);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_ROWS);
-  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (model)) == XPZ_TYPE_RECORD);
-
-  /* random access: ids are 1..N in order */
-  for (guint i = 0; i < 2000; i++)
-    {
-      guint pos = g_rand_int_range (rand, 0, N_ROWS);
-      g_autoptr(XpzRecord) record = g_list_model_get_item (G_LIST_MODEL (model), pos);
-
-      g_assert_nonnull (record);
-      g_assert_cmpint (xpz_record_get_id (record), ==, (gint64) pos + 1);
-      g_assert_cmpstr (xpz_record_get_subtitle (record), ==, (pos % 2) ? "Rabat" : "Casablanca");
-    }
-  g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), N_ROWS));
-  /* only a bounded window stays in memory */
-  g_assert_cmpuint (xpz_query_model_get_n_cached_pages (model), <=, 16);
-
-  /* a sequential scroll reads each page once */
-  {
-    guint loads_before = xpz_query_model_get_n_page_loads (model);
-
-    for (guint pos = 50000; pos < 50000 + 10 * XPZ_QUERY_MODEL_PAGE_SIZE; pos++)
-      {
-        g_autoptr(XpzRecord) record = g_list_model_get_item (G_LIST_MODEL (model), pos);
-
-        g_assert_cmpint (xpz_record_get_id (record), ==, (gint64) pos + 1);
-      }
-    g_assert_cmpuint (xpz_query_model_get_n_page_loads (model) - loads_before, <=, 11);
-  }
-
-  /* precise items-changed: an insert at the end */
-  extra_id = xpz_store_add_job (store, &extra, &error);
-  g_assert_no_error (error);
-  while (changed.count == 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (changed.position, ==, N_ROWS);
-  g_assert_cmpuint (changed.removed, ==, 0);
-  g_assert_cmpuint (changed.added, ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_ROWS + 1);
-  {
-    g_autoptr(XpzRecord) record = g_list_model_get_item (G_LIST_MODEL (model), N_ROWS);
-
-    g_assert_cmpint (xpz_record_get_id (record), ==, extra_id);
-    g_assert_cmpstr (xpz_record_get_title (record), ==, "Extra job");
-  }
-
-  /* a deletion in the middle */
-  changed.count = 0;
-  g_assert_true (xpz_store_delete_job (store, 50, &error));
-  g_assert_no_error (error);
-  while (changed.count == 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpuint (changed.position, ==, 49);
-  g_assert_cmpuint (changed.removed, ==, 1);
-  g_assert_cmpuint (changed.added, ==, 0);
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, N_ROWS);
-  {
-    g_autoptr(XpzRecord) before = g_list_model_get_item (G_LIST_MODEL (model), 48);
-    g_autoptr(XpzRecord) after = g_list_model_get_item (G_LIST_MODEL (model), 49);
-    g_autoptr(XpzRecord) far = g_list_model_get_item (G_LIST_MODEL (model), 70000);
-
-    g_assert_cmpint (xpz_record_get_id (before), ==, 49);
-    g_assert_cmpint (xpz_record_get_id (after), ==, 51);
-    g_assert_cmpint (xpz_record_get_id (far), ==, 70002);
-  }
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -816,7 +700,6 @@ main (int   argc,
   g_test_add_func ("/store/R2.1/contact-validated", test_contact_rejects_invalid);
   g_test_add_func ("/store/R7.3/delete-experience", test_delete_experience);
   g_test_add_func ("/store/R7.3/fts-delete-removes-rows", test_fts_delete_removes_rows);
-  g_test_add_func ("/store/model/100k-rows", test_model_100k);
 
   return g_test_run ();
 }
