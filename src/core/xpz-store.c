@@ -204,11 +204,16 @@ prepare (sqlite3     *db,
   return stmt;
 }
 
-/* Steps a statement that returns no row. */
-static gboolean
-step_done (sqlite3       *db,
-           sqlite3_stmt  *stmt,
-           GError       **error)
+/**
+ * xpz_store_step_done:
+ *
+ * For #XpzStoreFunc implementations: steps a statement that returns no row, setting
+ * @error from SQLite's result code.
+ */
+gboolean
+xpz_store_step_done (sqlite3       *db,
+                     sqlite3_stmt  *stmt,
+                     GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
@@ -220,10 +225,11 @@ step_done (sqlite3       *db,
   return TRUE;
 }
 
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *text)
+/* For #XpzStoreFunc implementations: binds @text, or NULL. */
+void
+xpz_store_bind_text_or_null (sqlite3_stmt *stmt,
+                             int           index,
+                             const char   *text)
 {
   if (text != NULL)
     sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
@@ -1149,7 +1155,7 @@ backup_before_migrating (XpzStore  *self,
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, backup, -1, SQLITE_TRANSIENT);
-  ok = step_done (self->db, stmt, error);
+  ok = xpz_store_step_done (self->db, stmt, error);
   sqlite3_finalize (stmt);
 
   if (ok)
@@ -1603,7 +1609,7 @@ set_contact_func (XpzStore      *self,
   if (ok)
     {
       sqlite3_bind_int64 (stmt, 6, g_get_real_time () / G_USEC_PER_SEC);
-      ok = step_done (db, stmt, error);
+      ok = xpz_store_step_done (db, stmt, error);
     }
   sqlite3_finalize (stmt);
   if (!ok)
@@ -1780,7 +1786,7 @@ set_salary_func (XpzStore      *self,
     sqlite3_bind_int64 (stmt, 2, s->max);
   sqlite3_bind_text (stmt, 3, s->currency, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, s->period, -1, SQLITE_STATIC);
-  ok = step_done (db, stmt, error);
+  ok = xpz_store_step_done (db, stmt, error);
   sqlite3_finalize (stmt);
   if (!ok)
     return NULL;
@@ -1883,10 +1889,10 @@ add_experience_func (XpzStore      *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, e->title, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 2, e->organisation);
+  xpz_store_bind_text_or_null (stmt, 2, e->organisation);
   sqlite3_bind_text (stmt, 3, e->start_date, -1, SQLITE_STATIC);
-  bind_text_or_null (stmt, 4, e->end_date != NULL && *e->end_date != '\0' ? e->end_date : NULL);
-  ok = step_done (db, stmt, error);
+  xpz_store_bind_text_or_null (stmt, 4, e->end_date != NULL && *e->end_date != '\0' ? e->end_date : NULL);
+  ok = xpz_store_step_done (db, stmt, error);
   sqlite3_finalize (stmt);
   if (!ok)
     return NULL;
@@ -1943,7 +1949,7 @@ delete_func (XpzStore      *self,
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, d->id);
-  ok = step_done (db, stmt, error);
+  ok = xpz_store_step_done (db, stmt, error);
   sqlite3_finalize (stmt);
   if (!ok)
     return NULL;
@@ -2060,7 +2066,7 @@ add_document_func (XpzStore      *self,
   sqlite3_bind_text (stmt, 1, d->mime_type, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, size);
   sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  ok = step_done (db, stmt, error);
+  ok = xpz_store_step_done (db, stmt, error);
   sqlite3_finalize (stmt);
   if (!ok)
     return NULL;
@@ -2074,7 +2080,7 @@ add_document_func (XpzStore      *self,
   if (ok)
     {
       sqlite3_bind_int64 (stmt, 3, id);
-      ok = step_done (db, stmt, error);
+      ok = xpz_store_step_done (db, stmt, error);
     }
   sqlite3_finalize (stmt);
   if (!ok)
@@ -2283,14 +2289,14 @@ add_jobs_func (XpzStore      *self,
     {
       const XpzJobInput *job = &batch->jobs[i];
 
-      bind_text_or_null (stmt, 1, job->remote_id);
+      xpz_store_bind_text_or_null (stmt, 1, job->remote_id);
       sqlite3_bind_text (stmt, 2, job->title, -1, SQLITE_STATIC);
-      bind_text_or_null (stmt, 3, job->company);
-      bind_text_or_null (stmt, 4, job->location);
-      bind_text_or_null (stmt, 5, job->skills);
-      bind_text_or_null (stmt, 6, job->description);
+      xpz_store_bind_text_or_null (stmt, 3, job->company);
+      xpz_store_bind_text_or_null (stmt, 4, job->location);
+      xpz_store_bind_text_or_null (stmt, 5, job->skills);
+      xpz_store_bind_text_or_null (stmt, 6, job->description);
       sqlite3_bind_int64 (stmt, 7, now);
-      if (!step_done (db, stmt, error))
+      if (!xpz_store_step_done (db, stmt, error))
         {
           sqlite3_finalize (stmt);
           return NULL;
@@ -2512,12 +2518,12 @@ add_candidate_func (XpzStore      *self,
                   error);
   if (stmt == NULL)
     return NULL;
-  bind_text_or_null (stmt, 1, c->remote_id);
-  bind_text_or_null (stmt, 2, c->headline);
-  bind_text_or_null (stmt, 3, c->skills);
-  bind_text_or_null (stmt, 4, c->location);
+  xpz_store_bind_text_or_null (stmt, 1, c->remote_id);
+  xpz_store_bind_text_or_null (stmt, 2, c->headline);
+  xpz_store_bind_text_or_null (stmt, 3, c->skills);
+  xpz_store_bind_text_or_null (stmt, 4, c->location);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
-  ok = step_done (db, stmt, error);
+  ok = xpz_store_step_done (db, stmt, error);
   sqlite3_finalize (stmt);
   if (!ok)
     return NULL;

@@ -120,6 +120,12 @@ void        xpz_store_record_change    (XpzStore             *self,
                                         gint64                row_id,
                                         XpzStoreChange        change);
 void        xpz_store_request_checkpoint (XpzStore           *self);
+gboolean    xpz_store_step_done        (sqlite3              *db,
+                                        sqlite3_stmt         *stmt,
+                                        GError              **error);
+void        xpz_store_bind_text_or_null (sqlite3_stmt        *stmt,
+                                         int                  index,
+                                         const char          *text);
 void        xpz_store_set_sqlite_error (sqlite3              *db,
                                         int                   rc,
                                         GError              **error);

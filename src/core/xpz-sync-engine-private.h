@@ -21,6 +21,14 @@ struct _XpzSyncEngine
   gboolean      pulling;
 };
 
+GTask *xpz_sync_engine_begin     (XpzSyncEngine       *self,
+                                  gpointer             source_tag,
+                                  gboolean            *flag,
+                                  gpointer             task_data,
+                                  GDestroyNotify       task_data_free,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data);
 gint64 xpz_sync_engine_now       (XpzSyncEngine *self);
 void   xpz_sync_engine_set_state (XpzSyncEngine *self,
                                   XpzSyncState   state,

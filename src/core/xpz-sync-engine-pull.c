@@ -36,32 +36,17 @@ pull_free (Pull *pull)
 
 /* --- in the store's transaction ----------------------------------------------------- */
 
+/* Steps a prepared statement that is used again for the next change. */
 static gboolean
 exec_stmt (sqlite3       *db,
            sqlite3_stmt  *stmt,
            GError       **error)
 {
-  int rc = sqlite3_step (stmt);
+  gboolean ok = xpz_store_step_done (db, stmt, error);
 
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
-  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    {
-      xpz_store_set_sqlite_error (db, rc, error);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-bind_text_or_null (sqlite3_stmt *stmt,
-                   int           index,
-                   const char   *text)
-{
-  if (text != NULL)
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null (stmt, index);
+  return ok;
 }
 
 static const char *
@@ -229,13 +214,13 @@ apply_job (Apply       *a,
     return 0;  /* not a job as the API defines it: left out, not fatal */
 
   sqlite3_bind_text (a->upsert_job, 1, remote_id, -1, SQLITE_TRANSIENT);
-  bind_text_or_null (a->upsert_job, 2, member_string (job, "title"));
-  bind_text_or_null (a->upsert_job, 3, member_string (employer, "company"));
-  bind_text_or_null (a->upsert_job, 4, member_string (location, "city"));
-  bind_text_or_null (a->upsert_job, 5, skills);
-  bind_text_or_null (a->upsert_job, 6, member_string (job, "description"));
-  bind_text_or_null (a->upsert_job, 7, member_string (job, "contract_type"));
-  bind_text_or_null (a->upsert_job, 8, member_string (job, "work_mode"));
+  xpz_store_bind_text_or_null (a->upsert_job, 2, member_string (job, "title"));
+  xpz_store_bind_text_or_null (a->upsert_job, 3, member_string (employer, "company"));
+  xpz_store_bind_text_or_null (a->upsert_job, 4, member_string (location, "city"));
+  xpz_store_bind_text_or_null (a->upsert_job, 5, skills);
+  xpz_store_bind_text_or_null (a->upsert_job, 6, member_string (job, "description"));
+  xpz_store_bind_text_or_null (a->upsert_job, 7, member_string (job, "contract_type"));
+  xpz_store_bind_text_or_null (a->upsert_job, 8, member_string (job, "work_mode"));
   sqlite3_bind_int64 (a->upsert_job, 9, a->now);
   if (!exec_stmt (a->db, a->upsert_job, error))
     return -1;
@@ -258,9 +243,9 @@ apply_candidate (Apply       *a,
   if (remote_id == NULL)
     return 0;
   sqlite3_bind_text (a->upsert_candidate, 1, remote_id, -1, SQLITE_TRANSIENT);
-  bind_text_or_null (a->upsert_candidate, 2, seniority);
-  bind_text_or_null (a->upsert_candidate, 3, skills);
-  bind_text_or_null (a->upsert_candidate, 4, member_string (summary, "region"));
+  xpz_store_bind_text_or_null (a->upsert_candidate, 2, seniority);
+  xpz_store_bind_text_or_null (a->upsert_candidate, 3, skills);
+  xpz_store_bind_text_or_null (a->upsert_candidate, 4, member_string (summary, "region"));
   sqlite3_bind_int64 (a->upsert_candidate, 5, a->now);
   if (!exec_stmt (a->db, a->upsert_candidate, error))
     return -1;
@@ -776,23 +761,17 @@ xpz_sync_engine_pull_async (XpzSyncEngine       *self,
                             gpointer             user_data)
 {
   GTask *task;
+  gboolean attention;
 
   g_return_if_fail (XPZ_IS_SYNC_ENGINE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, xpz_sync_engine_pull_async);
-  if (self->pushing || self->pulling)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               "A synchronisation is already running");
-      g_object_unref (task);
-      return;
-    }
-  self->pulling = TRUE;
-  g_task_set_task_data (task, g_new0 (Pull, 1), (GDestroyNotify) pull_free);
-  ((Pull *) g_task_get_task_data (task))->attention =
-    self->state == XPZ_SYNC_STATE_NEEDS_ATTENTION;
-  xpz_sync_engine_set_state (self, XPZ_SYNC_STATE_SYNCING, self->next_attempt);
+  attention = self->state == XPZ_SYNC_STATE_NEEDS_ATTENTION;
+  task = xpz_sync_engine_begin (self, xpz_sync_engine_pull_async, &self->pulling,
+                                g_new0 (Pull, 1), (GDestroyNotify) pull_free,
+                                cancellable, callback, user_data);
+  if (task == NULL)
+    return;
+  ((Pull *) g_task_get_task_data (task))->attention = attention;
   pull_next (task);
 }
 

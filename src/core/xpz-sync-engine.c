@@ -820,6 +820,36 @@ push_next (GTask *task)
                        next_row_cb, task);
 }
 
+/*
+ * Starts a push or a pull: one at a time. Returns the task (its data set, @flag raised,
+ * the state "syncing"), or %NULL after completing it with G_IO_ERROR_PENDING.
+ */
+GTask *
+xpz_sync_engine_begin (XpzSyncEngine       *self,
+                       gpointer             source_tag,
+                       gboolean            *flag,
+                       gpointer             task_data,
+                       GDestroyNotify       task_data_free,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, task_data, task_data_free);
+  if (self->pushing || self->pulling)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
+                               "A synchronisation is already running");
+      g_object_unref (task);
+      return NULL;
+    }
+  *flag = TRUE;
+  xpz_sync_engine_set_state (self, XPZ_SYNC_STATE_SYNCING, self->next_attempt);
+  return task;
+}
+
 /**
  * xpz_sync_engine_push_async:
  *
@@ -837,19 +867,11 @@ xpz_sync_engine_push_async (XpzSyncEngine       *self,
 
   g_return_if_fail (XPZ_IS_SYNC_ENGINE (self));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, xpz_sync_engine_push_async);
-  if (self->pushing || self->pulling)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_PENDING,
-                               "A push is already running");
-      g_object_unref (task);
-      return;
-    }
-  self->pushing = TRUE;
-  g_task_set_task_data (task, g_new0 (Push, 1), (GDestroyNotify) push_free);
-  xpz_sync_engine_set_state (self, XPZ_SYNC_STATE_SYNCING, self->next_attempt);
-  push_next (task);
+  task = xpz_sync_engine_begin (self, xpz_sync_engine_push_async, &self->pushing,
+                                g_new0 (Push, 1), (GDestroyNotify) push_free,
+                                cancellable, callback, user_data);
+  if (task != NULL)
+    push_next (task);
 }
 
 gboolean

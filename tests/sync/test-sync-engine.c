@@ -26,6 +26,8 @@ typedef struct
 
 static guint account_counter;
 
+static guint pull (gpointer fixture);
+
 /* --- helpers: wait for async calls by iterating the main context -------------------- */
 
 typedef struct
@@ -368,6 +370,10 @@ test_stale_if_match_conflict (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (
                      json_object_get_object_member (xpz_api_response_get_object (after), "basics"),
                      "summary"), ==, "Changed on the other device");
+
+  /* Receiving afterwards keeps the conflict in view. */
+  pull (f);
+  g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_NEEDS_ATTENTION);
 }
 
 static void
@@ -489,8 +495,9 @@ pull_done (GObject *s, GAsyncResult *r, gpointer d)
 }
 
 static guint
-pull (Fixture *f)
+pull (gpointer fixture)
 {
+  Fixture *f = fixture;
   Wait w = { 0 };
 
   xpz_sync_engine_pull_async (f->engine, NULL, pull_done, &w);
