@@ -143,12 +143,19 @@ typedef struct
 {
   SoupMessage *message;
   gint64       started;
+  /* the answer, for the parsing thread */
+  GBytes      *bytes;
+  guint        status;
+  char        *etag;
+  gint64       retry_after;
 } CallData;
 
 static void
 call_data_free (CallData *data)
 {
   g_clear_object (&data->message);
+  g_clear_pointer (&data->bytes, g_bytes_unref);
+  g_free (data->etag);
   g_free (data);
 }
 
@@ -196,6 +203,32 @@ parse_retry_after (SoupMessageHeaders *headers)
 }
 
 static void
+parse_thread (GTask        *task,
+              gpointer      source_object,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  CallData *data = task_data;
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (GError) error = NULL;
+  gsize len;
+  const char *text = g_bytes_get_data (data->bytes, &len);
+
+  if (!json_parser_load_from_data (parser, text, (gssize) len, &error))
+    {
+      g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
+                               _("The platform’s answer is not valid JSON (%s)"),
+                               error->message);
+      return;
+    }
+  body = json_parser_steal_root (parser);
+  g_task_return_pointer (task,
+                         xpz_api_response_new (data->status, body, data->etag, data->retry_after),
+                         g_object_unref);
+}
+
+static void
 send_cb (GObject      *source,
          GAsyncResult *result,
          gpointer      user_data)
@@ -205,7 +238,6 @@ send_cb (GObject      *source,
   SoupMessageHeaders *headers;
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (JsonNode) body = NULL;
   guint status;
   const char *content_type;
 
@@ -240,23 +272,19 @@ send_cb (GObject      *source,
     }
 
   content_type = soup_message_headers_get_content_type (headers, NULL);
+  data->status = status;
+  data->etag = g_strdup (soup_message_headers_get_one (headers, "ETag"));
+  data->retry_after = parse_retry_after (headers);
+
   if (g_bytes_get_size (bytes) > 0 &&
       content_type != NULL && g_str_equal (content_type, "application/json"))
     {
-      g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-      gsize len;
-      const char *text = g_bytes_get_data (bytes, &len);
-
-      if (!json_parser_load_from_data (parser, text, (gssize) len, &error))
-        {
-          g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
-                                   _("The platform’s answer is not valid JSON (%s)"),
-                                   error->message);
-          return;
-        }
-      body = json_parser_steal_root (parser);
+      /* Pages of the change feed run to megabytes: parsed off the main thread. */
+      data->bytes = g_steal_pointer (&bytes);
+      g_task_run_in_thread (task, parse_thread);
+      return;
     }
-  else if (g_bytes_get_size (bytes) > 0 && status >= 200 && status < 300)
+  if (g_bytes_get_size (bytes) > 0 && status >= 200 && status < 300)
     {
       g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
                                _("The platform answered with %s instead of JSON"),
@@ -264,10 +292,7 @@ send_cb (GObject      *source,
       return;
     }
 
-  g_task_return_pointer (task,
-                         xpz_api_response_new (status, body,
-                                               soup_message_headers_get_one (headers, "ETag"),
-                                               parse_retry_after (headers)),
+  g_task_return_pointer (task, xpz_api_response_new (status, NULL, data->etag, data->retry_after),
                          g_object_unref);
 }
 

@@ -14,23 +14,31 @@
  * snapshot, and the outbox — the user's own unsent changes — is left as it is. */
 
 #define CHANGES_RESOURCE "changes"
-#define PAGE_LIMIT 2000
+#define PAGE_LIMIT 5000
 
+/* Pages are pipelined: the next page is asked for as soon as a page arrives, while the
+ * store's worker applies that one (the worker applies pages in order). The pull ends
+ * when no request is in flight and no page waits to be applied. */
 typedef struct
 {
-  char     *cursor;
-  guint     applied;
-  gboolean  refreshed;
-  gboolean  resynced;
-  JsonNode *page;
-  gboolean  attention;  /* the outbox had parked changes when the pull began */
+  char         *cursor;
+  guint         applied;
+  gboolean      refreshed;
+  gboolean      resynced;
+  gboolean      attention;    /* the outbox had parked changes when the pull began */
+  gboolean      in_flight;    /* a request or a cursor read is under way */
+  guint         applying;     /* pages handed to the worker, not yet applied */
+  gboolean      finished;     /* the last answer settled the outcome below */
+  XpzSyncState  final_state;
+  gint64        next_attempt;
+  GError       *error;
 } Pull;
 
 static void
 pull_free (Pull *pull)
 {
   g_free (pull->cursor);
-  g_clear_pointer (&pull->page, json_node_unref);
+  g_clear_error (&pull->error);
   g_free (pull);
 }
 
@@ -511,24 +519,64 @@ reset_func (XpzStore      *store,
 /* --- the loop ----------------------------------------------------------------------- */
 
 static void pull_next (GTask *task);
+static void send_request (GTask *task);
 
+/* Completes the task once nothing is in flight any more. */
 static void
-pull_done (GTask        *task,
-           XpzSyncState  state,
-           gint64        next_attempt,
-           GError       *error)
+check_done (GTask *task)
 {
   XpzSyncEngine *self = g_task_get_source_object (task);
+  Pull *pull = g_task_get_task_data (task);
+  XpzSyncState state = pull->final_state;
+
+  if (pull->in_flight || pull->applying > 0 || !pull->finished)
+    return;
 
   self->pulling = FALSE;
-  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (pull->error != NULL && g_error_matches (pull->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     state = XPZ_SYNC_STATE_WAITING;
-  xpz_sync_engine_set_state (self, state, next_attempt);
-  if (error != NULL)
-    g_task_return_error (task, error);
+  if (state == XPZ_SYNC_STATE_UP_TO_DATE && pull->attention)
+    state = XPZ_SYNC_STATE_NEEDS_ATTENTION;
+  xpz_sync_engine_set_state (self, state, pull->next_attempt);
+  if (pull->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&pull->error));
   else
     g_task_return_boolean (task, TRUE);
   g_object_unref (task);
+}
+
+/* Settles the outcome (the first failure wins) and stops asking for pages. */
+static void
+finish (GTask        *task,
+        XpzSyncState  state,
+        gint64        next_attempt,
+        GError       *error)
+{
+  Pull *pull = g_task_get_task_data (task);
+
+  pull->in_flight = FALSE;
+  if (!pull->finished || (error != NULL && pull->error == NULL))
+    {
+      pull->final_state = state;
+      pull->next_attempt = next_attempt;
+      if (pull->error == NULL)
+        pull->error = error;
+      else
+        g_clear_error (&error);
+    }
+  else
+    g_clear_error (&error);
+  pull->finished = TRUE;
+  check_done (task);
+}
+
+static void
+wait_later (GTask  *task,
+            gint64  delay)
+{
+  XpzSyncEngine *self = g_task_get_source_object (task);
+
+  finish (task, XPZ_SYNC_STATE_WAITING, xpz_sync_engine_now (self) + delay, NULL);
 }
 
 static void
@@ -540,22 +588,16 @@ applied_cb (GObject      *source,
   Pull *pull = g_task_get_task_data (task);
   GError *error = NULL;
   gpointer n = xpz_store_run_finish (XPZ_STORE (source), result, &error);
-  gboolean more;
 
+  pull->applying--;
   if (n == NULL)
     {
-      pull_done (task, XPZ_SYNC_STATE_NEEDS_ATTENTION, 0, error);
+      /* The cursor did not move past this page: the next pull asks for it again. */
+      finish (task, XPZ_SYNC_STATE_NEEDS_ATTENTION, 0, error);
       return;
     }
   pull->applied += GPOINTER_TO_UINT (n) - 1;
-  more = json_object_get_boolean_member_with_default (json_node_get_object (pull->page),
-                                                      "more", FALSE);
-  g_clear_pointer (&pull->page, json_node_unref);
-  if (more)
-    pull_next (task);
-  else
-    pull_done (task, pull->attention ? XPZ_SYNC_STATE_NEEDS_ATTENTION
-                                     : XPZ_SYNC_STATE_UP_TO_DATE, 0, NULL);
+  check_done (task);
 }
 
 static void
@@ -568,13 +610,11 @@ reset_cb (GObject      *source,
 
   if (xpz_store_run_finish (XPZ_STORE (source), result, &error) == NULL)
     {
-      pull_done (task, XPZ_SYNC_STATE_NEEDS_ATTENTION, 0, error);
+      finish (task, XPZ_SYNC_STATE_NEEDS_ATTENTION, 0, error);
       return;
     }
   pull_next (task);
 }
-
-static void send_request (GTask *task);
 
 static void
 refreshed_cb (GObject      *source,
@@ -582,7 +622,6 @@ refreshed_cb (GObject      *source,
               gpointer      user_data)
 {
   GTask *task = user_data;
-  XpzSyncEngine *self = g_task_get_source_object (task);
   GError *error = NULL;
 
   if (!xpz_session_refresh_finish (XPZ_SESSION (source), result, &error))
@@ -590,12 +629,10 @@ refreshed_cb (GObject      *source,
       if (g_error_matches (error, XPZ_API_ERROR, XPZ_API_ERROR_NETWORK))
         {
           g_error_free (error);
-          pull_done (task, XPZ_SYNC_STATE_WAITING,
-                     xpz_sync_engine_now (self) + xpz_sync_backoff_delay (1, g_random_int ()),
-                     NULL);
+          wait_later (task, xpz_sync_backoff_delay (1, g_random_int ()));
         }
       else
-        pull_done (task, XPZ_SYNC_STATE_NEEDS_SIGN_IN, 0, error);
+        finish (task, XPZ_SYNC_STATE_NEEDS_SIGN_IN, 0, error);
       return;
     }
   send_request (task);
@@ -613,21 +650,20 @@ changes_cb (GObject      *source,
   GError *error = NULL;
   JsonObject *page;
   const char *cursor;
+  ApplyRequest *r;
   guint status;
 
   response = xpz_api_client_call_finish (XPZ_API_CLIENT (source), result, &error);
   if (response == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        pull_done (task, XPZ_SYNC_STATE_WAITING, 0, error);
+        finish (task, XPZ_SYNC_STATE_WAITING, 0, error);
       else
         {
           /* Offline, or an answer that is not the feed: try again later. */
           g_debug ("Change feed: %s", error->message);
           g_error_free (error);
-          pull_done (task, XPZ_SYNC_STATE_WAITING,
-                     xpz_sync_engine_now (self) + xpz_sync_backoff_delay (1, g_random_int ()),
-                     NULL);
+          wait_later (task, xpz_sync_backoff_delay (1, g_random_int ()));
         }
       return;
     }
@@ -640,7 +676,7 @@ changes_cb (GObject      *source,
                                  task);
       return;
     }
-  if (status == 410 && !pull->resynced)
+  if (status == 410 && !pull->resynced && pull->applying == 0)
     {
       /* The cursor is no longer valid: a full resync, the outbox intact. */
       g_debug ("Change cursor refused (410): full resynchronisation");
@@ -650,20 +686,17 @@ changes_cb (GObject      *source,
                            g_task_get_cancellable (task), reset_cb, task);
       return;
     }
-  if (status == 429 || status == 503)
+  if (status == 410 || status == 429 || status == 503)
     {
       gint64 wait = xpz_api_response_get_retry_after (response);
 
-      pull_done (task, XPZ_SYNC_STATE_WAITING,
-                 xpz_sync_engine_now (self) +
-                 (wait >= 0 ? MAX (wait, 1) : xpz_sync_backoff_delay (1, g_random_int ())),
-                 NULL);
+      wait_later (task, wait >= 0 ? MAX (wait, 1) : xpz_sync_backoff_delay (1, g_random_int ()));
       return;
     }
   if (!xpz_api_response_check (response, &error))
     {
-      pull_done (task, status == 401 ? XPZ_SYNC_STATE_NEEDS_SIGN_IN
-                                     : XPZ_SYNC_STATE_NEEDS_ATTENTION, 0, error);
+      finish (task, status == 401 ? XPZ_SYNC_STATE_NEEDS_SIGN_IN
+                                  : XPZ_SYNC_STATE_NEEDS_ATTENTION, 0, error);
       return;
     }
 
@@ -673,23 +706,30 @@ changes_cb (GObject      *source,
   if (cursor == NULL || !json_object_has_member (page, "changes") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (page, "changes")))
     {
-      pull_done (task, XPZ_SYNC_STATE_NEEDS_ATTENTION, 0,
-                 g_error_new_literal (XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
-                                      _("The platform’s list of changes is not readable")));
+      finish (task, XPZ_SYNC_STATE_NEEDS_ATTENTION, 0,
+              g_error_new_literal (XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
+                                   _("The platform’s list of changes is not readable")));
       return;
     }
 
-  {
-    ApplyRequest *r = g_new0 (ApplyRequest, 1);
+  r = g_new0 (ApplyRequest, 1);
+  r->page = json_node_ref (xpz_api_response_get_body (response));
+  r->cursor = g_strdup (cursor);
+  r->now = xpz_sync_engine_now (self);
+  pull->applying++;
+  xpz_store_run_async (self->store, TRUE, apply_page_func, r,
+                       (GDestroyNotify) apply_request_free, NULL,
+                       g_task_get_cancellable (task), applied_cb, task);
 
-    r->page = json_node_ref (xpz_api_response_get_body (response));
-    r->cursor = g_strdup (cursor);
-    r->now = xpz_sync_engine_now (self);
-    pull->page = json_node_ref (r->page);
-    xpz_store_run_async (self->store, TRUE, apply_page_func, r,
-                         (GDestroyNotify) apply_request_free, NULL,
-                         g_task_get_cancellable (task), applied_cb, task);
-  }
+  if (json_object_get_boolean_member_with_default (page, "more", FALSE))
+    {
+      g_free (pull->cursor);
+      pull->cursor = g_strdup (cursor);
+      pull->refreshed = FALSE;
+      send_request (task);
+    }
+  else
+    finish (task, XPZ_SYNC_STATE_UP_TO_DATE, 0, NULL);
 }
 
 static void
@@ -699,6 +739,7 @@ send_request (GTask *task)
   Pull *pull = g_task_get_task_data (task);
   g_autofree char *path = NULL;
 
+  pull->in_flight = TRUE;
   if (pull->cursor != NULL && *pull->cursor != '\0')
     {
       g_autofree char *escaped = g_uri_escape_string (pull->cursor, NULL, FALSE);
@@ -723,7 +764,7 @@ cursor_read_cb (GObject      *source,
 
   if (cursor == NULL)
     {
-      pull_done (task, XPZ_SYNC_STATE_NEEDS_ATTENTION, 0, error);
+      finish (task, XPZ_SYNC_STATE_NEEDS_ATTENTION, 0, error);
       return;
     }
   g_free (pull->cursor);
@@ -736,13 +777,9 @@ static void
 pull_next (GTask *task)
 {
   XpzSyncEngine *self = g_task_get_source_object (task);
+  Pull *pull = g_task_get_task_data (task);
 
-  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
-    {
-      pull_done (task, XPZ_SYNC_STATE_WAITING, 0,
-                 g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
-      return;
-    }
+  pull->in_flight = TRUE;
   xpz_store_run_async (self->store, FALSE, read_cursor_func, NULL, NULL, g_free,
                        g_task_get_cancellable (task), cursor_read_cb, task);
 }

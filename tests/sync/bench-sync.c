@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <stdlib.h>
+
+#include "xpz-crypto.h"
+#include "xpz-platform-server.h"
+#include "xpz-sync-engine.h"
+
+/* Initial sync of 100 000 matches from a local platform, end to end (HTTP, JSON, the
+ * store's worker, one transaction per page with its cursor), against raw SQLite inserts
+ * of the same rows measured in the same run. XPZ_BENCH_N changes the scale. */
+
+static double
+now_s (void)
+{
+  return g_get_monotonic_time () / 1e6;
+}
+
+typedef struct
+{
+  gboolean        done;
+  gboolean        ok;
+  guint           n;
+  XpzApiResponse *response;
+  GError         *error;
+} Wait;
+
+static void
+api_done (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->response = xpz_api_client_call_finish (XPZ_API_CLIENT (s), r, &w->error);
+  w->done = TRUE;
+}
+
+static void
+sign_in_done (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->ok = xpz_session_sign_in_finish (XPZ_SESSION (s), r, &w->error);
+  w->done = TRUE;
+}
+
+static void
+pull_done (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->ok = xpz_sync_engine_pull_finish (XPZ_SYNC_ENGINE (s), r, &w->n, &w->error);
+  w->done = TRUE;
+}
+
+static void
+wait_done (Wait *w)
+{
+  while (!w->done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (w->error);
+}
+
+static XpzApiResponse *
+api (XpzApiClient *client,
+     const char   *method,
+     const char   *path,
+     const char   *json)
+{
+  g_autoptr (JsonNode) body = json != NULL ? json_from_string (json, NULL) : NULL;
+  Wait w = { 0 };
+
+  xpz_api_client_call_async (client, method, path, body, NULL, NULL, NULL, api_done, &w);
+  wait_done (&w);
+  return w.response;
+}
+
+typedef struct
+{
+  guint       n;
+  const char *explanation;
+} RawInsert;
+
+/* The baseline: the same rows, inserted directly in one transaction. */
+static gpointer
+raw_insert_func (XpzStore      *store,
+                 sqlite3       *db,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  RawInsert *raw = data;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO match (remote_id, score, explanation,"
+                                       " created_at) VALUES (?1, ?2, ?3, 0)", -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  for (guint i = 0; i < raw->n; i++)
+    {
+      char id[32];
+
+      g_snprintf (id, sizeof id, "1:%u", i);
+      sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_double (stmt, 2, 0.5);
+      sqlite3_bind_text (stmt, 3, raw->explanation, -1, SQLITE_STATIC);
+      if (!xpz_store_step_done (db, stmt, error))
+        {
+          sqlite3_finalize (stmt);
+          return NULL;
+        }
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  return GINT_TO_POINTER (TRUE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *n_env = g_getenv ("XPZ_BENCH_N");
+  guint n = n_env != NULL ? (guint) atoi (n_env) : 100000;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("xpz-bench-sync-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "platform.db", NULL);
+  g_autoptr (XpzPlatformServer) platform = NULL;
+  g_autoptr (XpzApiClient) client = NULL;
+  g_autoptr (XpzSecrets) secrets = xpz_secrets_new ();
+  g_autoptr (XpzSession) session = NULL;
+  g_autoptr (XpzStore) store = NULL;
+  g_autoptr (XpzStore) raw_store = NULL;
+  g_autoptr (XpzSyncEngine) engine = NULL;
+  g_autoptr (GBytes) key = xpz_crypto_generate_key ();
+  g_autoptr (XpzApiResponse) created = NULL;
+  g_autoptr (XpzApiResponse) job = NULL;
+  g_autoptr (XpzApiResponse) sample = NULL;
+  g_autofree char *explanation = NULL;
+  XpzPlatformOptions options;
+  RawInsert raw;
+  double t0, sync_s, raw_s, raw_rate, apply_rate;
+  Wait w = { 0 };
+
+  g_test_init (&argc, &argv, NULL);
+
+  xpz_platform_options_init (&options);
+  options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
+  platform = xpz_platform_server_new (db, &options, &error);
+  g_assert_no_error (error);
+  t0 = now_s ();
+  xpz_platform_server_seed_scale (platform, n, &error);
+  g_assert_no_error (error);
+  g_print ("seed-scale %u: %.2f s\n", n, now_s () - t0);
+  xpz_platform_server_start_thread (platform, "127.0.0.1", 0, &error);
+  g_assert_no_error (error);
+
+  /* A recruiter with one broad job that every candidate matches. */
+  client = xpz_api_client_new (xpz_platform_server_get_url (platform), &error);
+  g_assert_no_error (error);
+  created = api (client, "POST", "/api/v1/accounts",
+                 "{\"email\":\"sync@bench.ma\",\"password\":\"bench-password\","
+                 "\"role\":\"employer\",\"name\":\"Sync\",\"company\":\"Bench\"}");
+  g_assert_cmpuint (xpz_api_response_get_status (created), ==, 201);
+  session = xpz_session_new (client, secrets);
+  xpz_session_sign_in_async (session, "sync@bench.ma", "bench-password", NULL, sign_in_done, &w);
+  wait_done (&w);
+  job = api (client, "POST", "/api/v1/jobs",
+             "{\"title\":\"Bench\",\"skills\":[{\"name\":\"python\"}],\"salary\":{\"min\":5000,"
+             "\"max\":100000,\"currency\":\"MAD\",\"period\":\"month\"},\"languages\":[\"French\"]}");
+  g_assert_cmpuint (xpz_api_response_get_status (job), ==, 201);
+
+  /* The baseline, with rows the size of the real ones. */
+  sample = api (client, "GET", "/api/v1/jobs/1/matches?limit=1", NULL);
+  explanation = json_to_string (xpz_api_response_get_body (sample), FALSE);
+  raw_store = xpz_store_new ("bench-raw");
+  xpz_store_open (raw_store, key, &error);
+  g_assert_no_error (error);
+  raw = (RawInsert) { n, explanation };
+  t0 = now_s ();
+  g_assert_nonnull (xpz_store_run_sync (raw_store, TRUE, raw_insert_func, &raw, &error));
+  raw_s = now_s () - t0;
+  raw_rate = n / raw_s;
+
+  /* The initial sync, end to end. */
+  store = xpz_store_new (xpz_session_get_account_id (session));
+  xpz_store_open (store, key, &error);
+  g_assert_no_error (error);
+  engine = xpz_sync_engine_new (store, session, key);
+  memset (&w, 0, sizeof w);
+  t0 = now_s ();
+  xpz_sync_engine_pull_async (engine, NULL, pull_done, &w);
+  wait_done (&w);
+  sync_s = now_s () - t0;
+  apply_rate = w.n / sync_s;
+
+  g_print ("%-52s %12s %14s\n", "figure", "measured", "target");
+  g_print ("%-52s %10.2f s %14s\n", "initial sync, end to end", sync_s, "<= 2 s");
+  g_print ("%-52s %12u %14u\n", "changes applied (matches + job)", w.n, n + 1);
+  g_print ("%-52s %10.0f/s %14s\n", "raw SQLite insert of the same rows (same run)", raw_rate, "-");
+  g_print ("%-52s %10.0f/s %14s\n", "sync apply rate", apply_rate, "-");
+  g_print ("%-52s %12.2f %14s\n", "apply rate / raw insert rate", apply_rate / raw_rate, ">= 0.50");
+
+  xpz_store_erase (store, NULL);
+  xpz_store_erase (raw_store, NULL);
+  xpz_platform_server_stop (platform);
+  return 0;
+}
