@@ -101,6 +101,18 @@ set_last_error (XpzAccount   *self,
 }
 
 static void
+store_changed_cb (XpzStore       *store,
+                  const char     *table,
+                  gint64          row_id,
+                  XpzStoreChange  change,
+                  XpzAccount     *self)
+{
+  /* A local change was queued: send it now (the UI never waits for it). */
+  if (change == XPZ_STORE_CHANGE_INSERTED && g_strcmp0 (table, "outbox") == 0)
+    xpz_account_request_sync (self);
+}
+
+static void
 opened_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -116,6 +128,7 @@ opened_cb (GObject      *source,
     }
   self->engine = xpz_sync_engine_new (self->store, self->session,
                                       xpz_session_get_at_rest_key (self->session));
+  g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self, 0);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -290,8 +303,12 @@ xpz_account_close (XpzAccount *self)
   if (self->monitor != NULL)
     g_signal_handlers_disconnect_by_func (self->monitor, network_changed_cb, self);
   g_clear_object (&self->engine);
-  if (self->store != NULL && xpz_store_is_open (self->store))
-    xpz_store_close (self->store);
+  if (self->store != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->store, store_changed_cb, self);
+      if (xpz_store_is_open (self->store))
+        xpz_store_close (self->store);
+    }
 }
 
 static void

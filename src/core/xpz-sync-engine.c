@@ -437,7 +437,11 @@ enqueue_func (XpzStore      *store,
   gint64 id = xpz_outbox_add (db, e->key, e->method, e->path, e->body, e->if_match,
                               e->idempotency_key, e->now, error);
 
-  return id > 0 ? g_memdup2 (&id, sizeof id) : NULL;
+  if (id <= 0)
+    return NULL;
+  /* Whoever syncs this account hears of it, and sends it. */
+  xpz_store_record_change (store, "outbox", id, XPZ_STORE_CHANGE_INSERTED);
+  return g_memdup2 (&id, sizeof id);
 }
 
 static void

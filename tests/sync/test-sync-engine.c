@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "xpz-account.h"
 #include "xpz-crypto.h"
 #include "xpz-platform-server.h"
 #include "xpz-sync-engine.h"
@@ -525,15 +526,22 @@ count_rows_func (XpzStore      *store,
 }
 
 static gint64
-local_count (Fixture    *f,
-             const char *sql)
+local_count_in (XpzStore   *store,
+                const char *sql)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree gint64 *n = xpz_store_run_sync (f->store, FALSE, count_rows_func, (gpointer) sql,
+  g_autofree gint64 *n = xpz_store_run_sync (store, FALSE, count_rows_func, (gpointer) sql,
                                              &error);
 
   g_assert_no_error (error);
   return *n;
+}
+
+static gint64
+local_count (Fixture    *f,
+             const char *sql)
+{
+  return local_count_in (f->store, sql);
 }
 
 /* The employer's matches on the platform, all jobs together. */
@@ -635,6 +643,49 @@ test_pull_410_resync (Fixture       *f,
 }
 
 static void
+account_opened (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->ok = xpz_account_open_finish (XPZ_ACCOUNT (s), r, &w->error);
+  w->done = TRUE;
+}
+
+static void
+test_account_syncs_local_changes (Fixture       *f,
+                                  gconstpointer  role)
+{
+  g_autoptr (XpzAccount) account = NULL;
+  g_autofree char *job = job_json (9);
+  g_autoptr (JsonNode) body = parse (job);
+  Wait w = { 0 };
+
+  /* The account as the app holds it: its own database, opened with the session's key. */
+  g_clear_object (&f->engine);
+  xpz_store_close (f->store);
+  account = xpz_account_new (f->session);
+  xpz_account_open_async (account, NULL, account_opened, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  g_assert_nonnull (xpz_account_get_engine (account));
+
+  /* B3: a local change is queued and the UI goes on; the account sends it by itself. */
+  memset (&w, 0, sizeof w);
+  xpz_sync_engine_enqueue_async (xpz_account_get_engine (account), "POST", "/api/v1/jobs", body,
+                                 NULL, NULL, NULL, enqueue_done, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  while (count_jobs (f) != 1)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (xpz_account_get_last_error (account));
+
+  /* Received too: the job is in the account's own database. */
+  while (local_count_in (xpz_account_get_store (account),
+                         "SELECT count(*) FROM job WHERE title = 'Data engineer 9'") != 1)
+    g_main_context_iteration (NULL, TRUE);
+  xpz_account_close (account);
+}
+
+static void
 test_backoff_bounds (void)
 {
   /* Full jitter: within [1, min(cap, 2^attempts)] seconds, and reaching the cap. */
@@ -679,6 +730,8 @@ main (int   argc,
               fixture_setup, test_pull_employer, fixture_teardown);
   g_test_add ("/sync/B3/pull-candidate-matches-and-settings", Fixture, "candidate",
               fixture_setup, test_pull_candidate, fixture_teardown);
+  g_test_add ("/sync/B3/account-sends-and-receives-local-changes-by-itself", Fixture, "employer",
+              fixture_setup, test_account_syncs_local_changes, fixture_teardown);
   g_test_add ("/sync/B3/410-full-resync-outbox-intact", Fixture, "recruiter",
               fixture_setup, test_pull_410_resync, fixture_teardown);
 
