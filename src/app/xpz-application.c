@@ -163,9 +163,25 @@ xpz_application_quit_action (GSimpleAction *action,
     gtk_window_close (l->data);
 }
 
+/* From a notification: the window, at the area the notification is about. */
+static void
+xpz_application_show_area_action (GSimpleAction *action,
+                                  GVariant      *parameter,
+                                  gpointer       user_data)
+{
+  XpzApplication *self = user_data;
+  GtkWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  if (XPZ_IS_WINDOW (window))
+    xpz_window_show_area (XPZ_WINDOW (window), g_variant_get_string (parameter, NULL));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", xpz_application_about_action },
   { "quit", xpz_application_quit_action },
+  { "show-area", xpz_application_show_area_action, "s" },
 };
 
 static void

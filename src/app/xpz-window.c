@@ -160,6 +160,59 @@ toast (XpzWindow  *self,
 
 static void open_account (XpzWindow *self, XpzSession *session, gboolean retried);
 
+/* What a sync brought that the user should hear of, even with the window hidden. */
+static void
+news_cb (XpzSyncEngine *engine,
+         guint          introductions,
+         guint          strong_matches,
+         const char    *policy_summary,
+         XpzWindow     *self)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+
+  if (app == NULL)
+    return;
+
+  if (introductions > 0)
+    {
+      g_autoptr (GNotification) n = NULL;
+      g_autofree char *title = g_strdup_printf (ngettext ("A new introduction request",
+                                                          "%u new introduction requests",
+                                                          introductions),
+                                                introductions);
+
+      n = g_notification_new (title);
+      g_notification_set_body (n, _("An employer would like to be introduced to you. Nothing "
+                                    "that identifies you is shared until you accept."));
+      g_notification_set_default_action_and_target (n, "app.show-area", "s", "candidate");
+      g_application_send_notification (app, "introductions", n);
+    }
+  if (strong_matches > 0)
+    {
+      g_autoptr (GNotification) n = NULL;
+      g_autofree char *title = g_strdup_printf (ngettext ("A new strong match",
+                                                          "%u new strong matches",
+                                                          strong_matches),
+                                                strong_matches);
+
+      n = g_notification_new (title);
+      g_notification_set_body (n, _("See why it matches, in plain words, in the Candidate area."));
+      g_notification_set_default_action_and_target (n, "app.show-area", "s", "candidate");
+      g_application_send_notification (app, "matches", n);
+    }
+  if (policy_summary != NULL)
+    {
+      g_autoptr (GNotification) n = g_notification_new (_("The privacy policy has changed"));
+
+      g_notification_set_body (n, *policy_summary != '\0' ? policy_summary
+                                                          : _("Review what changed in the "
+                                                              "Privacy area."));
+      g_notification_set_priority (n, G_NOTIFICATION_PRIORITY_HIGH);
+      g_notification_set_default_action_and_target (n, "app.show-area", "s", "privacy");
+      g_application_send_notification (app, "policy", n);
+    }
+}
+
 static void
 account_opened_cb (GObject      *source,
                    GAsyncResult *result,
@@ -190,6 +243,8 @@ account_opened_cb (GObject      *source,
 
   xpz_context_set_account (self->context, account);
   xpz_sync_indicator_set_account (self->sync_indicator, account);
+  g_signal_connect_object (xpz_account_get_engine (account), "news", G_CALLBACK (news_cb),
+                           self, 0);
   xpz_account_request_sync (account);
 }
 

@@ -30,6 +30,10 @@ GTask *xpz_sync_engine_begin     (XpzSyncEngine       *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data);
 gint64 xpz_sync_engine_now       (XpzSyncEngine *self);
+void   xpz_sync_engine_emit_news (XpzSyncEngine *self,
+                                  guint          introductions,
+                                  guint          strong_matches,
+                                  const char    *policy_summary);
 void   xpz_sync_engine_set_state (XpzSyncEngine *self,
                                   XpzSyncState   state,
                                   gint64         next_attempt);

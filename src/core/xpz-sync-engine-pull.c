@@ -15,6 +15,7 @@
 
 #define CHANGES_RESOURCE "changes"
 #define PAGE_LIMIT 5000
+#define STRONG_MATCH 0.80  /* a new match this good is worth a notification */
 
 /* Pages are pipelined: the next page is asked for as soon as a page arrives, while the
  * store's worker applies that one (the worker applies pages in order). The pull ends
@@ -32,12 +33,16 @@ typedef struct
   XpzSyncState  final_state;
   gint64        next_attempt;
   GError       *error;
+  guint         introductions;
+  guint         strong_matches;
+  char         *policy_summary;
 } Pull;
 
 static void
 pull_free (Pull *pull)
 {
   g_free (pull->cursor);
+  g_free (pull->policy_summary);
   g_clear_error (&pull->error);
   g_free (pull);
 }
@@ -130,7 +135,12 @@ typedef struct
   sqlite3_stmt *upsert_setting;
   sqlite3_stmt *lookup_job;
   sqlite3_stmt *lookup_candidate;
+  sqlite3_stmt *read_setting;
   gint64        now;
+  gboolean      incremental;       /* a cursor was given: these are news, not the snapshot */
+  guint         introductions;
+  guint         strong_matches;
+  char         *policy_summary;
   gboolean      jobs_changed;
   gboolean      candidates_changed;
   gboolean      matches_changed;
@@ -147,6 +157,7 @@ apply_clear (Apply *a)
   sqlite3_finalize (a->upsert_setting);
   sqlite3_finalize (a->lookup_job);
   sqlite3_finalize (a->lookup_candidate);
+  sqlite3_finalize (a->read_setting);
 }
 
 static gboolean
@@ -178,6 +189,7 @@ prepare_all (Apply   *a,
       " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at" },
     { &a->lookup_job, "SELECT id FROM job WHERE remote_id = ?1" },
     { &a->lookup_candidate, "SELECT id FROM candidate WHERE remote_id = ?1" },
+    { &a->read_setting, "SELECT value FROM privacy_setting WHERE key = ?1" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
@@ -302,6 +314,8 @@ apply_match (Apply       *a,
 
   score = json_object_get_double_member_with_default (data, "score", 0) / 100.0;
   explanation = json_to_string (data_node, FALSE);
+  if (a->incremental && candidate == NULL && score >= STRONG_MATCH)
+    a->strong_matches++;
 
   sqlite3_bind_text (a->upsert_match, 1, remote_id, -1, SQLITE_TRANSIENT);
   if (job_id > 0)
@@ -328,6 +342,24 @@ apply_setting (Apply       *a,
                GError     **error)
 {
   g_autofree char *value = json_to_string (data, FALSE);
+
+  if (g_str_equal (key, "policy_notice") && JSON_NODE_HOLDS_OBJECT (data))
+    {
+      /* The notice comes with every page until acknowledged: news only when it changes. */
+      gboolean known = FALSE;
+
+      sqlite3_bind_text (a->read_setting, 1, key, -1, SQLITE_STATIC);
+      if (sqlite3_step (a->read_setting) == SQLITE_ROW)
+        known = g_strcmp0 ((const char *) sqlite3_column_text (a->read_setting, 0), value) == 0;
+      sqlite3_reset (a->read_setting);
+      if (!known)
+        {
+          g_free (a->policy_summary);
+          a->policy_summary = g_strdup (member_string (json_node_get_object (data), "summary"));
+          if (a->policy_summary == NULL)
+            a->policy_summary = g_strdup ("");
+        }
+    }
 
   sqlite3_bind_text (a->upsert_setting, 1, key, -1, SQLITE_STATIC);
   sqlite3_bind_text (a->upsert_setting, 2, value, -1, SQLITE_TRANSIENT);
@@ -375,6 +407,9 @@ apply_change (Apply       *a,
   if ((g_str_equal (kind, "privacy") || g_str_equal (kind, "policy_notice")) && data != NULL)
     return apply_setting (a, kind, data, error);
 
+  if (g_str_equal (kind, "introduction") && a->incremental)
+    a->introductions++;
+
   /* Other kinds (profile, documents, shares, introductions …) are read by the areas that
    * show them; the feed's cursor still moves past them. */
   return TRUE;
@@ -385,7 +420,23 @@ typedef struct
   JsonNode *page;
   char     *cursor;
   gint64    now;
+  gboolean  incremental;
 } ApplyRequest;
+
+typedef struct
+{
+  guint  n;
+  guint  introductions;
+  guint  strong_matches;
+  char  *policy_summary;
+} PageResult;
+
+static void
+page_result_free (PageResult *r)
+{
+  g_free (r->policy_summary);
+  g_free (r);
+}
 
 static void
 apply_request_free (ApplyRequest *r)
@@ -435,7 +486,8 @@ apply_page_func (XpzStore      *store,
   ApplyRequest *r = data;
   JsonObject *page = json_node_get_object (r->page);
   JsonArray *changes = json_object_get_array_member (page, "changes");
-  Apply a = { .db = db, .now = r->now };
+  Apply a = { .db = db, .now = r->now, .incremental = r->incremental };
+  PageResult *result;
   guint n = changes != NULL ? json_array_get_length (changes) : 0;
   gboolean ok;
 
@@ -449,7 +501,10 @@ apply_page_func (XpzStore      *store,
     }
   apply_clear (&a);
   if (!ok || !set_cursor (db, r->cursor, r->now, error))
-    return NULL;
+    {
+      g_free (a.policy_summary);
+      return NULL;
+    }
 
   /* Lists reload once per page rather than once per row. */
   if (a.jobs_changed)
@@ -458,7 +513,12 @@ apply_page_func (XpzStore      *store,
     xpz_store_record_change (store, "candidate", 0, XPZ_STORE_CHANGE_RESET);
   if (a.matches_changed)
     xpz_store_record_change (store, "match", 0, XPZ_STORE_CHANGE_RESET);
-  return GUINT_TO_POINTER (n + 1);
+  result = g_new0 (PageResult, 1);
+  result->n = n;
+  result->introductions = a.introductions;
+  result->strong_matches = a.strong_matches;
+  result->policy_summary = a.policy_summary;
+  return result;
 }
 
 static gpointer
@@ -538,6 +598,9 @@ check_done (GTask *task)
   if (state == XPZ_SYNC_STATE_UP_TO_DATE && pull->attention)
     state = XPZ_SYNC_STATE_NEEDS_ATTENTION;
   xpz_sync_engine_set_state (self, state, pull->next_attempt);
+  if (pull->introductions > 0 || pull->strong_matches > 0 || pull->policy_summary != NULL)
+    xpz_sync_engine_emit_news (self, pull->introductions, pull->strong_matches,
+                               pull->policy_summary);
   if (pull->error != NULL)
     g_task_return_error (task, g_steal_pointer (&pull->error));
   else
@@ -587,16 +650,24 @@ applied_cb (GObject      *source,
   GTask *task = user_data;
   Pull *pull = g_task_get_task_data (task);
   GError *error = NULL;
-  gpointer n = xpz_store_run_finish (XPZ_STORE (source), result, &error);
+  PageResult *page = xpz_store_run_finish (XPZ_STORE (source), result, &error);
 
   pull->applying--;
-  if (n == NULL)
+  if (page == NULL)
     {
       /* The cursor did not move past this page: the next pull asks for it again. */
       finish (task, XPZ_SYNC_STATE_NEEDS_ATTENTION, 0, error);
       return;
     }
-  pull->applied += GPOINTER_TO_UINT (n) - 1;
+  pull->applied += page->n;
+  pull->introductions += page->introductions;
+  pull->strong_matches += page->strong_matches;
+  if (page->policy_summary != NULL)
+    {
+      g_free (pull->policy_summary);
+      pull->policy_summary = g_steal_pointer (&page->policy_summary);
+    }
+  page_result_free (page);
   check_done (task);
 }
 
@@ -716,9 +787,10 @@ changes_cb (GObject      *source,
   r->page = json_node_ref (xpz_api_response_get_body (response));
   r->cursor = g_strdup (cursor);
   r->now = xpz_sync_engine_now (self);
+  r->incremental = pull->cursor != NULL && *pull->cursor != '\0';
   pull->applying++;
   xpz_store_run_async (self->store, TRUE, apply_page_func, r,
-                       (GDestroyNotify) apply_request_free, NULL,
+                       (GDestroyNotify) apply_request_free, (GDestroyNotify) page_result_free,
                        g_task_get_cancellable (task), applied_cb, task);
 
   if (json_object_get_boolean_member_with_default (page, "more", FALSE))

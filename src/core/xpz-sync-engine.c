@@ -35,6 +35,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  NEWS,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_ENUM_TYPE (XpzSyncState, xpz_sync_state,
                     G_DEFINE_ENUM_VALUE (XPZ_SYNC_STATE_UP_TO_DATE, "up-to-date"),
                     G_DEFINE_ENUM_VALUE (XPZ_SYNC_STATE_SYNCING, "syncing"),
@@ -93,6 +100,15 @@ xpz_sync_engine_set_state (XpzSyncEngine *self,
       self->next_attempt = next_attempt;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEXT_ATTEMPT]);
     }
+}
+
+void
+xpz_sync_engine_emit_news (XpzSyncEngine *self,
+                           guint          introductions,
+                           guint          strong_matches,
+                           const char    *policy_summary)
+{
+  g_signal_emit (self, signals[NEWS], 0, introductions, strong_matches, policy_summary);
 }
 
 XpzSyncState
@@ -949,6 +965,18 @@ xpz_sync_engine_class_init (XpzSyncEngineClass *klass)
     g_param_spec_int64 ("next-attempt", NULL, NULL, 0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * XpzSyncEngine::news:
+   * @introductions: new introduction requests
+   * @strong_matches: new matches scoring 80 or more
+   * @policy_summary: (nullable): the summary of a new material policy version
+   *
+   * What a pull brought that the user should hear of, even with the window closed.
+   */
+  signals[NEWS] =
+    g_signal_new ("news", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_UINT, G_TYPE_UINT, G_TYPE_STRING);
 }
 
 static void

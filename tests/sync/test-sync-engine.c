@@ -685,6 +685,83 @@ test_account_syncs_local_changes (Fixture       *f,
   xpz_account_close (account);
 }
 
+typedef struct
+{
+  guint  calls;
+  guint  introductions;
+  guint  strong_matches;
+  char  *policy_summary;
+} News;
+
+static void
+news_cb (XpzSyncEngine *engine,
+         guint          introductions,
+         guint          strong_matches,
+         const char    *policy_summary,
+         News          *news)
+{
+  news->calls++;
+  news->introductions += introductions;
+  news->strong_matches += strong_matches;
+  g_free (news->policy_summary);
+  news->policy_summary = g_strdup (policy_summary);
+}
+
+static void
+test_pull_news (Fixture       *f,
+                gconstpointer  role)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XpzApiClient) recruiter = NULL;
+  g_autoptr (XpzSecrets) secrets = xpz_secrets_new ();
+  g_autoptr (XpzSession) recruiter_session = NULL;
+  g_autoptr (XpzApiResponse) jobs = NULL;
+  g_autoptr (XpzApiResponse) intro = NULL;
+  g_autofree char *path = NULL;
+  JsonObject *job;
+  News news = { 0 };
+  Wait w = { 0 };
+
+  g_signal_connect (f->engine, "news", G_CALLBACK (news_cb), &news);
+  pull (f);
+  news.calls = 0;
+  g_clear_pointer (&news.policy_summary, g_free);
+
+  /* Nothing new, nothing to say. */
+  pull (f);
+  g_assert_cmpuint (news.calls, ==, 0);
+
+  /* R11.1: a material policy change is news once. */
+  xpz_platform_server_publish_policy (f->platform, "2027-01", TRUE,
+                                      "Matching now also uses your languages.", &error);
+  g_assert_no_error (error);
+  pull (f);
+  g_assert_cmpuint (news.calls, ==, 1);
+  g_assert_cmpstr (news.policy_summary, ==, "Matching now also uses your languages.");
+  pull (f);
+  g_assert_cmpuint (news.calls, ==, 1);
+
+  /* An employer asks the candidate for an introduction: news on the next pull. */
+  recruiter = xpz_api_client_new (xpz_platform_server_get_url (f->platform), &error);
+  g_assert_no_error (error);
+  recruiter_session = xpz_session_new (recruiter, secrets);
+  xpz_session_sign_in_async (recruiter_session, XPZ_PLATFORM_DEMO_RECRUITER_EMAIL,
+                             XPZ_PLATFORM_DEMO_PASSWORD, NULL, sign_in_done, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  jobs = api (recruiter, "GET", "/api/v1/jobs", NULL, NULL, NULL);
+  job = json_array_get_object_element (json_node_get_array (xpz_api_response_get_body (jobs)), 0);
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%s/introduction",
+                          json_object_get_int_member (job, "id"),
+                          xpz_session_get_account_id (f->session));
+  intro = api (recruiter, "POST", path, "{\"message\":\"Would you like to talk?\"}", NULL, NULL);
+  g_assert_cmpuint (xpz_api_response_get_status (intro), <, 300);
+  pull (f);
+  g_assert_cmpuint (news.calls, ==, 2);
+  g_assert_cmpuint (news.introductions, ==, 1);
+  g_free (news.policy_summary);
+}
+
 static void
 test_backoff_bounds (void)
 {
@@ -732,6 +809,8 @@ main (int   argc,
               fixture_setup, test_pull_candidate, fixture_teardown);
   g_test_add ("/sync/B3/account-sends-and-receives-local-changes-by-itself", Fixture, "employer",
               fixture_setup, test_account_syncs_local_changes, fixture_teardown);
+  g_test_add ("/sync/R11.1/pull-news-policy-and-introductions", Fixture, "candidate",
+              fixture_setup, test_pull_news, fixture_teardown);
   g_test_add ("/sync/B3/410-full-resync-outbox-intact", Fixture, "recruiter",
               fixture_setup, test_pull_410_resync, fixture_teardown);
 
