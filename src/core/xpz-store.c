@@ -484,6 +484,14 @@ static const char * const migrations[] = {
   "  INSERT INTO candidate_fts (rowid, headline, skills, location)"
   "    VALUES (new.id, xpz_fold (new.headline), xpz_fold (new.skills), xpz_fold (new.location));"
   "END;",
+
+  /* 4: why an outbox row is parked, and the platform's newer copy when it conflicts
+   * (encrypted like the body: it can carry contact data) */
+  "ALTER TABLE outbox ADD COLUMN parked_reason TEXT"
+  "  CHECK (parked_reason IN ('conflict', 'refused', 'unreadable'));"
+  "ALTER TABLE outbox ADD COLUMN parked_detail TEXT;"
+  "ALTER TABLE outbox ADD COLUMN server_copy BLOB;"
+  "ALTER TABLE outbox ADD COLUMN server_etag TEXT;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == XPZ_STORE_SCHEMA_VERSION);

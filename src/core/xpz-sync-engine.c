@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "xpz-crypto.h"
+#include "xpz-parked-change.h"
 #include "xpz-sync-engine-private.h"
 
 /* Offline-first sending (B3). Every local change writes its data and an outbox row in
@@ -306,7 +307,27 @@ typedef struct
   gint64     id;
   RowOutcome outcome;
   gint64     next_attempt_at;
+  /* ROW_PARK */
+  const char *reason;        /* 'conflict', 'refused', 'unreadable' (static) */
+  char       *detail;
+  GBytes     *server_copy;   /* sealed */
+  char       *server_etag;
 } RowUpdate;
+
+static void
+row_update_free (RowUpdate *update)
+{
+  g_free (update->detail);
+  g_clear_pointer (&update->server_copy, g_bytes_unref);
+  g_free (update->server_etag);
+  g_free (update);
+}
+
+static char *
+server_aad (const char *idempotency_key)
+{
+  return g_strconcat ("outbox/server/", idempotency_key, NULL);
+}
 
 static gpointer
 update_row_func (XpzStore      *store,
@@ -326,7 +347,8 @@ update_row_func (XpzStore      *store,
       sql = "DELETE FROM outbox WHERE id = ?1";
       break;
     case ROW_PARK:
-      sql = "UPDATE outbox SET state = 'parked' WHERE id = ?1";
+      sql = "UPDATE outbox SET state = 'parked', parked_reason = ?3, parked_detail = ?4,"
+            " server_copy = ?5, server_etag = ?6 WHERE id = ?1";
       break;
     case ROW_RESCHEDULE:
     default:
@@ -340,6 +362,17 @@ update_row_func (XpzStore      *store,
       sqlite3_bind_int64 (stmt, 1, update->id);
       if (update->outcome == ROW_RESCHEDULE)
         sqlite3_bind_int64 (stmt, 2, update->next_attempt_at);
+      if (update->outcome == ROW_PARK)
+        {
+          sqlite3_bind_text (stmt, 3, update->reason, -1, SQLITE_STATIC);
+          xpz_store_bind_text_or_null (stmt, 4, update->detail);
+          if (update->server_copy != NULL)
+            sqlite3_bind_blob (stmt, 5, g_bytes_get_data (update->server_copy, NULL),
+                               (int) g_bytes_get_size (update->server_copy), SQLITE_STATIC);
+          else
+            sqlite3_bind_null (stmt, 5);
+          xpz_store_bind_text_or_null (stmt, 6, update->server_etag);
+        }
       rc = sqlite3_step (stmt);
     }
   sqlite3_finalize (stmt);
@@ -611,19 +644,69 @@ row_updated_cb (GObject      *source,
 }
 
 static void
-update_row (GTask      *task,
-            RowOutcome  outcome,
-            gint64      next_attempt_at)
+run_update (GTask     *task,
+            RowUpdate *update)
 {
   XpzSyncEngine *self = g_task_get_source_object (task);
   Push *push = g_task_get_task_data (task);
-  RowUpdate *update = g_new0 (RowUpdate, 1);
 
   update->id = push->row->id;
-  update->outcome = outcome;
-  update->next_attempt_at = next_attempt_at;
-  xpz_store_run_async (self->store, TRUE, update_row_func, update, g_free, NULL,
+  xpz_store_run_async (self->store, TRUE, update_row_func, update,
+                       (GDestroyNotify) row_update_free, NULL,
                        g_task_get_cancellable (task), row_updated_cb, task);
+}
+
+static void
+row_done (GTask *task)
+{
+  RowUpdate *update = g_new0 (RowUpdate, 1);
+
+  update->outcome = ROW_DONE;
+  run_update (task, update);
+}
+
+/* Kept, shown, never deleted: the user resolves it. */
+static void
+park_row (GTask      *task,
+          const char *reason,
+          const char *detail,
+          GBytes     *server_copy,
+          const char *server_etag)
+{
+  RowUpdate *update = g_new0 (RowUpdate, 1);
+
+  update->outcome = ROW_PARK;
+  update->reason = reason;
+  update->detail = g_strdup (detail);
+  update->server_copy = server_copy != NULL ? g_bytes_ref (server_copy) : NULL;
+  update->server_etag = g_strdup (server_etag);
+  run_update (task, update);
+}
+
+/* 412: the platform's newer copy is fetched and kept beside the change, sealed. */
+static void
+server_copy_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  GTask *task = user_data;
+  XpzSyncEngine *self = g_task_get_source_object (task);
+  Push *push = g_task_get_task_data (task);
+  g_autoptr (XpzApiResponse) response = NULL;
+  g_autoptr (GBytes) sealed = NULL;
+  g_autoptr (GError) error = NULL;
+
+  response = xpz_api_client_call_finish (XPZ_API_CLIENT (source), result, &error);
+  if (response != NULL && xpz_api_response_get_status (response) == 200 &&
+      xpz_api_response_get_body (response) != NULL)
+    {
+      g_autofree char *json = json_to_string (xpz_api_response_get_body (response), FALSE);
+      g_autofree char *aad = server_aad (push->row->idempotency_key);
+
+      sealed = xpz_crypto_encrypt (self->key, (const guint8 *) json, strlen (json), aad, NULL);
+    }
+  park_row (task, "conflict", NULL, sealed,
+            response != NULL ? xpz_api_response_get_etag (response) : NULL);
 }
 
 /* The row waits for its next attempt: the push ends here, in order. */
@@ -657,7 +740,8 @@ reschedule (GTask  *task,
   update->next_attempt_at = xpz_sync_engine_now (self) + delay;
   push->when = update->next_attempt_at;
   g_debug ("Outbox row %" G_GINT64_FORMAT " waits %" G_GINT64_FORMAT " s", update->id, delay);
-  xpz_store_run_async (self->store, TRUE, update_row_func, update, g_free, NULL,
+  xpz_store_run_async (self->store, TRUE, update_row_func, update,
+                       (GDestroyNotify) row_update_free, NULL,
                        g_task_get_cancellable (task), reschedule_cb, task);
 }
 
@@ -718,7 +802,7 @@ sent_cb (GObject      *source,
   if (status >= 200 && status < 300)
     {
       push->sent++;
-      update_row (task, ROW_DONE, 0);
+      row_done (task);
     }
   else if (status == 401 && !push->refreshed)
     {
@@ -738,13 +822,20 @@ sent_cb (GObject      *source,
                                   : xpz_sync_backoff_delay (push->row->attempts + 1,
                                                             g_random_int ()));
     }
+  else if (status == 412)
+    {
+      /* A newer copy on the platform: fetched, so that the user can choose. */
+      g_debug ("Outbox row %" G_GINT64_FORMAT ": conflict", push->row->id);
+      xpz_api_client_call_async (xpz_session_get_client (self->session), "GET",
+                                 push->row->path, NULL, NULL, NULL,
+                                 g_task_get_cancellable (task), server_copy_cb, task);
+    }
   else if (status >= 400 && status < 500)
     {
-      /* 412: a newer copy on the platform; 422 and others: refused as it stands.
-       * Kept, shown, never deleted. */
+      /* 422 (key reused with another body) and others: refused as it stands. */
       g_debug ("Outbox row %" G_GINT64_FORMAT " parked (%u %s)", push->row->id, status,
                xpz_api_response_get_error_code (response));
-      update_row (task, ROW_PARK, 0);
+      park_row (task, "refused", xpz_api_response_get_error_message (response), NULL, NULL);
     }
   else
     reschedule (task, xpz_sync_backoff_delay (push->row->attempts + 1, g_random_int ()));
@@ -775,8 +866,8 @@ send_row (GTask *task)
           /* Unreadable with this key: keep it, and say so. */
           g_warning ("Outbox row %" G_GINT64_FORMAT " cannot be read: %s", row->id,
                      error->message);
+          park_row (task, "unreadable", error->message, NULL, NULL);
           g_clear_error (&error);
-          update_row (task, ROW_PARK, 0);
           return;
         }
       body = json_parser_steal_root (parser);
@@ -898,6 +989,247 @@ gboolean
 xpz_sync_engine_push_finish (XpzSyncEngine  *self,
                              GAsyncResult   *result,
                              GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* --- parked changes: shown and resolved by the user --------------------------------- */
+
+static JsonNode *
+unseal_json (GBytes        *key,
+             const void    *blob,
+             gsize          length,
+             const char    *aad)
+{
+  g_autoptr (GBytes) plain = xpz_crypto_decrypt (key, blob, length, aad, NULL);
+
+  if (plain == NULL)
+    return NULL;
+  return json_from_string (g_bytes_get_data (plain, NULL), NULL);
+}
+
+static gpointer
+list_parked_func (XpzStore      *store,
+                  sqlite3       *db,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  GBytes *key = data;
+  GListStore *list = g_list_store_new (XPZ_TYPE_PARKED_CHANGE);
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT id, op, path, body, idempotency_key, parked_reason,"
+                           " parked_detail, server_copy FROM outbox WHERE state = 'parked'"
+                           " ORDER BY id", -1, &stmt, NULL);
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *idem = (const char *) sqlite3_column_text (stmt, 4);
+      const char *reason = (const char *) sqlite3_column_text (stmt, 5);
+      g_autofree char *body_aad_s = body_aad (idem);
+      g_autofree char *server_aad_s = server_aad (idem);
+      g_autoptr (JsonNode) mine = NULL;
+      g_autoptr (JsonNode) theirs = NULL;
+      g_autoptr (XpzParkedChange) change = NULL;
+
+      if (sqlite3_column_type (stmt, 3) == SQLITE_BLOB)
+        mine = unseal_json (key, sqlite3_column_blob (stmt, 3), sqlite3_column_bytes (stmt, 3),
+                            body_aad_s);
+      if (sqlite3_column_type (stmt, 7) == SQLITE_BLOB)
+        theirs = unseal_json (key, sqlite3_column_blob (stmt, 7),
+                              sqlite3_column_bytes (stmt, 7), server_aad_s);
+      change = xpz_parked_change_new (sqlite3_column_int64 (stmt, 0),
+                                      (const char *) sqlite3_column_text (stmt, 1),
+                                      (const char *) sqlite3_column_text (stmt, 2),
+                                      g_strcmp0 (reason, "conflict") == 0 ? XPZ_PARKED_CONFLICT
+                                      : g_strcmp0 (reason, "unreadable") == 0
+                                        ? XPZ_PARKED_UNREADABLE : XPZ_PARKED_REFUSED,
+                                      (const char *) sqlite3_column_text (stmt, 6),
+                                      mine, theirs);
+      g_list_store_append (list, change);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_object_unref (list);
+      xpz_store_set_sqlite_error (db, rc, error);
+      return NULL;
+    }
+  return list;
+}
+
+static void
+listed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  GListStore *list = xpz_store_run_finish (XPZ_STORE (source), result, &error);
+
+  if (list == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, list, g_object_unref);
+}
+
+/**
+ * xpz_sync_engine_list_parked_async:
+ *
+ * The changes the platform did not take, as a #GListModel of #XpzParkedChange, with
+ * what was queued and, for conflicts, the platform's newer copy.
+ */
+void
+xpz_sync_engine_list_parked_async (XpzSyncEngine       *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (XPZ_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xpz_sync_engine_list_parked_async);
+  xpz_store_run_async (self->store, FALSE, list_parked_func, g_bytes_ref (self->key),
+                       (GDestroyNotify) g_bytes_unref, g_object_unref, cancellable,
+                       listed_cb, task);
+}
+
+/**
+ * xpz_sync_engine_list_parked_finish:
+ * Returns: (transfer full): a #GListModel of #XpzParkedChange
+ */
+GListModel *
+xpz_sync_engine_list_parked_finish (XpzSyncEngine  *self,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+typedef struct
+{
+  gint64        id;
+  XpzResolution resolution;
+} Resolve;
+
+static gpointer
+resolve_func (XpzStore      *store,
+              sqlite3       *db,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  Resolve *r = data;
+  sqlite3_stmt *stmt = NULL;
+  const char *sql;
+  int rc;
+
+  if (r->resolution == XPZ_RESOLVE_KEEP_MINE)
+    /* Sent again, this time against the copy the user has seen. */
+    sql = "UPDATE outbox SET state = 'pending', if_match = coalesce (server_etag, if_match),"
+          " parked_reason = NULL, parked_detail = NULL, server_copy = NULL, server_etag = NULL,"
+          " attempts = 0, next_attempt_at = 0 WHERE id = ?1 AND state = 'parked'";
+  else
+    /* Theirs stands (the next pull brings it), or the change is given up. */
+    sql = "DELETE FROM outbox WHERE id = ?1 AND state = 'parked'";
+
+  rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, r->id);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      xpz_store_set_sqlite_error (db, rc, error);
+      return NULL;
+    }
+  if (sqlite3_changes (db) == 0)
+    {
+      g_set_error_literal (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_NOT_FOUND,
+                           _("This change was already resolved"));
+      return NULL;
+    }
+  xpz_store_record_change (store, "outbox", r->id,
+                           r->resolution == XPZ_RESOLVE_KEEP_MINE ? XPZ_STORE_CHANGE_INSERTED
+                                                                  : XPZ_STORE_CHANGE_DELETED);
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+resolve_counted_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  XpzSyncEngine *self = g_task_get_source_object (task);
+  g_autofree Counts *counts = xpz_store_run_finish (XPZ_STORE (source), result, NULL);
+
+  if (counts != NULL && !self->pushing && !self->pulling &&
+      self->state == XPZ_SYNC_STATE_NEEDS_ATTENTION && counts->parked == 0)
+    xpz_sync_engine_set_state (self, XPZ_SYNC_STATE_UP_TO_DATE, self->next_attempt);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+resolved_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GError *error = NULL;
+
+  if (xpz_store_run_finish (XPZ_STORE (source), result, &error) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  xpz_store_run_async (XPZ_STORE (source), FALSE, count_func, NULL, NULL, g_free,
+                       cancellable, resolve_counted_cb, g_steal_pointer (&task));
+}
+
+/**
+ * xpz_sync_engine_resolve_async:
+ * @id: an #XpzParkedChange's id
+ *
+ * The user's decision about a parked change: keep mine (send it again, against the
+ * platform's newer copy), keep theirs, or discard it.
+ */
+void
+xpz_sync_engine_resolve_async (XpzSyncEngine       *self,
+                               gint64               id,
+                               XpzResolution        resolution,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+  Resolve *r;
+
+  g_return_if_fail (XPZ_IS_SYNC_ENGINE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xpz_sync_engine_resolve_async);
+  r = g_new0 (Resolve, 1);
+  r->id = id;
+  r->resolution = resolution;
+  xpz_store_run_async (self->store, TRUE, resolve_func, r, g_free, NULL, cancellable,
+                       resolved_cb, task);
+}
+
+gboolean
+xpz_sync_engine_resolve_finish (XpzSyncEngine  *self,
+                                GAsyncResult   *result,
+                                GError        **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);

@@ -32,6 +32,19 @@ typedef enum
 GType xpz_sync_state_get_type (void);
 #define XPZ_TYPE_SYNC_STATE (xpz_sync_state_get_type ())
 
+/**
+ * XpzResolution:
+ * @XPZ_RESOLVE_KEEP_MINE: send the change again, over the platform's newer copy
+ * @XPZ_RESOLVE_KEEP_THEIRS: keep the platform's copy; the change is dropped
+ * @XPZ_RESOLVE_DISCARD: give up a refused change
+ */
+typedef enum
+{
+  XPZ_RESOLVE_KEEP_MINE,
+  XPZ_RESOLVE_KEEP_THEIRS,
+  XPZ_RESOLVE_DISCARD,
+} XpzResolution;
+
 #define XPZ_TYPE_SYNC_ENGINE (xpz_sync_engine_get_type ())
 
 G_DECLARE_FINAL_TYPE (XpzSyncEngine, xpz_sync_engine, XPZ, SYNC_ENGINE, GObject)
@@ -70,6 +83,22 @@ void           xpz_sync_engine_pull_async      (XpzSyncEngine       *self,
 gboolean       xpz_sync_engine_pull_finish     (XpzSyncEngine       *self,
                                                 GAsyncResult        *result,
                                                 guint               *n_applied,
+                                                GError             **error);
+void           xpz_sync_engine_list_parked_async  (XpzSyncEngine       *self,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+GListModel    *xpz_sync_engine_list_parked_finish (XpzSyncEngine       *self,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+void           xpz_sync_engine_resolve_async   (XpzSyncEngine       *self,
+                                                gint64               id,
+                                                XpzResolution        resolution,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean       xpz_sync_engine_resolve_finish  (XpzSyncEngine       *self,
+                                                GAsyncResult        *result,
                                                 GError             **error);
 gboolean       xpz_sync_engine_count           (XpzSyncEngine       *self,
                                                 guint               *n_pending,

@@ -5,6 +5,7 @@
 
 #include "xpz-account.h"
 #include "xpz-crypto.h"
+#include "xpz-parked-change.h"
 #include "xpz-platform-server.h"
 #include "xpz-sync-engine.h"
 
@@ -126,6 +127,46 @@ enqueue (Fixture    *f,
 
   xpz_sync_engine_enqueue_async (f->engine, method, path, body, if_match, key, NULL,
                                  enqueue_done, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  g_assert_true (w.ok);
+}
+
+static void
+listed_done (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->response = (gpointer) xpz_sync_engine_list_parked_finish (XPZ_SYNC_ENGINE (s), r, &w->error);
+  w->done = TRUE;
+}
+
+static void
+resolved_done (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->ok = xpz_sync_engine_resolve_finish (XPZ_SYNC_ENGINE (s), r, &w->error);
+  w->done = TRUE;
+}
+
+static GListModel *
+list_parked (Fixture *f)
+{
+  Wait w = { 0 };
+
+  xpz_sync_engine_list_parked_async (f->engine, NULL, listed_done, &w);
+  wait_done (&w);
+  g_assert_no_error (w.error);
+  return (GListModel *) w.response;
+}
+
+static void
+resolve (Fixture       *f,
+         gint64         id,
+         XpzResolution  resolution)
+{
+  Wait w = { 0 };
+
+  xpz_sync_engine_resolve_async (f->engine, id, resolution, NULL, resolved_done, &w);
   wait_done (&w);
   g_assert_no_error (w.error);
   g_assert_true (w.ok);
@@ -328,6 +369,25 @@ test_same_key_other_body_parked (Fixture       *f,
   g_assert_cmpuint (pending, ==, 0);
   g_assert_cmpuint (parked, ==, 1);
   g_assert_cmpuint (count_jobs (f), ==, 2);
+
+  /* Shown with the platform's reason, and discarded only by the user. */
+  {
+    g_autoptr (GListModel) list = list_parked (f);
+    g_autoptr (XpzParkedChange) change = g_list_model_get_item (list, 0);
+    g_autofree char *what = xpz_parked_change_describe (change);
+
+    g_assert_cmpuint (g_list_model_get_n_items (list), ==, 1);
+    g_assert_cmpint (xpz_parked_change_get_reason (change), ==, XPZ_PARKED_REFUSED);
+    g_assert_nonnull (xpz_parked_change_get_detail (change));
+    g_assert_cmpstr (json_object_get_string_member (
+                       json_node_get_object (xpz_parked_change_get_mine (change)), "title"),
+                     ==, "Data engineer 2");
+    g_assert_cmpstr (what, ==, "A new job posting");
+    resolve (f, xpz_parked_change_get_id (change), XPZ_RESOLVE_DISCARD);
+  }
+  outbox_counts (f, &pending, &parked);
+  g_assert_cmpuint (pending + parked, ==, 0);
+  g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_UP_TO_DATE);
 }
 
 static void
@@ -375,6 +435,35 @@ test_stale_if_match_conflict (Fixture       *f,
   /* Receiving afterwards keeps the conflict in view. */
   pull (f);
   g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_NEEDS_ATTENTION);
+
+  /* Both versions are there for the user to compare … */
+  {
+    g_autoptr (GListModel) list = list_parked (f);
+    g_autoptr (XpzParkedChange) change = g_list_model_get_item (list, 0);
+    g_autoptr (XpzApiResponse) kept = NULL;
+    JsonObject *theirs_basics, *mine_basics;
+
+    g_assert_cmpint (xpz_parked_change_get_reason (change), ==, XPZ_PARKED_CONFLICT);
+    g_assert_nonnull (xpz_parked_change_get_theirs (change));
+    theirs_basics = json_object_get_object_member (
+      json_node_get_object (xpz_parked_change_get_theirs (change)), "basics");
+    mine_basics = json_object_get_object_member (
+      json_node_get_object (xpz_parked_change_get_mine (change)), "basics");
+    g_assert_cmpstr (json_object_get_string_member (theirs_basics, "summary"), ==,
+                     "Changed on the other device");
+    g_assert_cmpstr (json_object_get_string_member (mine_basics, "summary"), ==,
+                     "Changed offline here");
+
+    /* … and "keep mine" sends it again, over their copy. */
+    resolve (f, xpz_parked_change_get_id (change), XPZ_RESOLVE_KEEP_MINE);
+    error = push_until_settled (f, 10);
+    g_assert_no_error (error);
+    g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_UP_TO_DATE);
+    kept = api (f->client, "GET", "/api/v1/me/profile", NULL, NULL, NULL);
+    g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (xpz_api_response_get_object (kept), "basics"),
+                       "summary"), ==, "Changed offline here");
+  }
 }
 
 static void
