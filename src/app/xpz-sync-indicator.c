@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xpz-parked-change.h"
 #include "xpz-sync-indicator.h"
 
 /* The header bar's sync status: up to date, syncing, waiting (offline or a busy
@@ -18,10 +19,15 @@ struct _XpzSyncIndicator
   XpzAccount    *account;
   XpzSyncEngine *engine;
 
+  GCancellable  *cancellable;
+
   GtkMenuButton *button;
   GtkLabel      *title_label;
   GtkLabel      *detail_label;
+  GtkListBox    *parked_list;
 };
+
+static void refresh_parked (XpzSyncIndicator *self);
 
 G_DEFINE_FINAL_TYPE (XpzSyncIndicator, xpz_sync_indicator, ADW_TYPE_BIN)
 
@@ -92,6 +98,148 @@ update (XpzSyncIndicator *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   gtk_label_set_label (self->title_label, title);
   gtk_label_set_label (self->detail_label, detail);
+  if (state == XPZ_SYNC_STATE_NEEDS_ATTENTION || state == XPZ_SYNC_STATE_UP_TO_DATE)
+    refresh_parked (self);
+}
+
+/* --- the changes that need the user --------------------------------------------------- */
+
+static void
+resolved_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr (XpzSyncIndicator) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!xpz_sync_engine_resolve_finish (XPZ_SYNC_ENGINE (source), result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (self->account != NULL)
+    xpz_account_request_sync (self->account);
+  refresh_parked (self);
+}
+
+static void
+resolve_clicked_cb (GtkButton        *button,
+                    XpzSyncIndicator *self)
+{
+  gint64 *id = g_object_get_data (G_OBJECT (button), "change-id");
+  XpzResolution resolution = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "resolution"));
+
+  if (self->engine == NULL || id == NULL)
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (button), FALSE);
+  xpz_sync_engine_resolve_async (self->engine, *id, resolution, self->cancellable, resolved_cb,
+                                 g_object_ref (self));
+}
+
+static GtkWidget *
+resolve_button (XpzSyncIndicator *self,
+                XpzParkedChange  *change,
+                const char       *label,
+                const char       *tooltip,
+                XpzResolution     resolution)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+  gint64 *id = g_new (gint64, 1);
+
+  *id = xpz_parked_change_get_id (change);
+  g_object_set_data_full (G_OBJECT (button), "change-id", id, g_free);
+  g_object_set_data (G_OBJECT (button), "resolution", GINT_TO_POINTER (resolution));
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  g_signal_connect_object (button, "clicked", G_CALLBACK (resolve_clicked_cb), self, 0);
+  return button;
+}
+
+static GtkWidget *
+parked_row (XpzSyncIndicator *self,
+            XpzParkedChange  *change)
+{
+  g_autofree char *title = xpz_parked_change_describe (change);
+  g_autofree char *subtitle = NULL;
+  GtkWidget *row = adw_action_row_new ();
+
+  switch (xpz_parked_change_get_reason (change))
+    {
+    case XPZ_PARKED_CONFLICT:
+      subtitle = g_strdup (_("Changed on the platform after you edited it here. Keep your "
+                             "version, or the platform’s?"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 resolve_button (self, change, _("_Mine"),
+                                                 _("Send your version over the platform’s"),
+                                                 XPZ_RESOLVE_KEEP_MINE));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 resolve_button (self, change, _("_Theirs"),
+                                                 _("Keep the platform’s version and drop yours"),
+                                                 XPZ_RESOLVE_KEEP_THEIRS));
+      break;
+
+    case XPZ_PARKED_UNREADABLE:
+      subtitle = g_strdup (_("It cannot be read with this account’s key any more."));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 resolve_button (self, change, _("_Discard"),
+                                                 _("Give up this change"), XPZ_RESOLVE_DISCARD));
+      break;
+
+    case XPZ_PARKED_REFUSED:
+    default:
+      if (xpz_parked_change_get_detail (change) != NULL)
+        subtitle = g_strdup_printf (_("The platform refused it: %s"),
+                                    xpz_parked_change_get_detail (change));
+      else
+        subtitle = g_strdup (_("The platform refused it as it stands."));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 resolve_button (self, change, _("_Discard"),
+                                                 _("Give up this change"), XPZ_RESOLVE_DISCARD));
+      break;
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
+static void
+listed_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (XpzSyncIndicator) self = user_data;
+  g_autoptr (GListModel) list = NULL;
+  GtkWidget *child;
+
+  list = xpz_sync_engine_list_parked_finish (XPZ_SYNC_ENGINE (source), result, NULL);
+  if (list == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->parked_list))) != NULL)
+    gtk_list_box_remove (self->parked_list, child);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr (XpzParkedChange) change = g_list_model_get_item (list, i);
+      gtk_list_box_append (self->parked_list, parked_row (self, change));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->parked_list), g_list_model_get_n_items (list) > 0);
+}
+
+static void
+refresh_parked (XpzSyncIndicator *self)
+{
+  if (self->engine == NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->parked_list), FALSE);
+      return;
+    }
+  xpz_sync_engine_list_parked_async (self->engine, self->cancellable, listed_cb,
+                                     g_object_ref (self));
+}
+
+static void
+popover_shown_cb (XpzSyncIndicator *self)
+{
+  refresh_parked (self);
 }
 
 void
@@ -139,6 +287,8 @@ xpz_sync_indicator_dispose (GObject *object)
 {
   XpzSyncIndicator *self = XPZ_SYNC_INDICATOR (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   xpz_sync_indicator_set_account (self, NULL);
   /* The menu button is the AdwBin's child: AdwBin unparents it, so no
    * gtk_widget_dispose_template() here (it would unparent it a second time). */
@@ -159,6 +309,8 @@ xpz_sync_indicator_class_init (XpzSyncIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XpzSyncIndicator, button);
   gtk_widget_class_bind_template_child (widget_class, XpzSyncIndicator, title_label);
   gtk_widget_class_bind_template_child (widget_class, XpzSyncIndicator, detail_label);
+  gtk_widget_class_bind_template_child (widget_class, XpzSyncIndicator, parked_list);
+  gtk_widget_class_bind_template_callback (widget_class, popover_shown_cb);
 
   gtk_widget_class_install_action (widget_class, "sync.now", NULL, sync_now_action);
 }
@@ -167,5 +319,6 @@ static void
 xpz_sync_indicator_init (XpzSyncIndicator *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }

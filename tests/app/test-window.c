@@ -6,6 +6,7 @@
 #include "xpz-application.h"
 #include "xpz-paths.h"
 #include "xpz-platform-server.h"
+#include "xpz-sync-indicator.h"
 #include "xpz-welcome-page.h"
 #include "xpz-window.h"
 
@@ -351,6 +352,90 @@ test_sign_out_erase (Fixture       *fixture,
 }
 
 static void
+api_cb (GObject      *source,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  XpzApiResponse **response = user_data;
+
+  *response = xpz_api_client_call_finish (XPZ_API_CLIENT (source), result, NULL);
+  g_assert_nonnull (*response);
+}
+
+static gboolean
+conflict_rows_are (GtkWidget  *root,
+                   guint       expected,
+                   GtkWidget **mine_button)
+{
+  guint rows = 0;
+  GPtrArray *stack = g_ptr_array_new ();
+
+  g_ptr_array_add (stack, root);
+  while (stack->len > 0)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+
+      if (ADW_IS_ACTION_ROW (w) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)),
+                     "Your profile changes") == 0 && gtk_widget_get_visible (w) &&
+          gtk_widget_get_visible (gtk_widget_get_parent (w)))
+        rows++;
+      if (GTK_IS_BUTTON (w) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (w)), "_Mine") == 0 &&
+          mine_button != NULL)
+        *mine_button = w;
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+    }
+  g_ptr_array_unref (stack);
+  return rows == expected;
+}
+
+static void
+test_conflict_shown_and_resolved (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  XpzWindow *window = xpz_window_new (fixture->app);
+  XpzContext *context = xpz_application_get_context (fixture->app);
+  XpzApiClient *client = xpz_session_get_client (xpz_context_get_session (context));
+  XpzApiResponse *profile = NULL;
+  GtkWidget *indicator, *popover, *mine = NULL;
+  XpzSyncEngine *engine;
+
+  gtk_window_present (GTK_WINDOW (window));
+  while (xpz_context_get_account (context) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  engine = xpz_account_get_engine (xpz_context_get_account (context));
+
+  /* B3/R8.2: an edit made against a copy the platform no longer has. */
+  xpz_api_client_call_async (client, "GET", "/api/v1/me/profile", NULL, NULL, NULL, NULL,
+                             api_cb, &profile);
+  while (profile == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  xpz_sync_engine_enqueue_async (engine, "PUT", "/api/v1/me/profile",
+                                 xpz_api_response_get_body (profile), "\"stale\"", NULL, NULL,
+                                 NULL, NULL);
+  g_clear_object (&profile);
+  while (xpz_sync_engine_get_state (engine) != XPZ_SYNC_STATE_NEEDS_ATTENTION)
+    g_main_context_iteration (NULL, TRUE);
+
+  /* The header bar's popover says so and offers the choice … */
+  indicator = find_child_of_type (GTK_WIDGET (window), XPZ_TYPE_SYNC_INDICATOR);
+  g_assert_nonnull (indicator);
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (
+              GTK_MENU_BUTTON (find_child_of_type (indicator, GTK_TYPE_MENU_BUTTON))));
+  while (!conflict_rows_are (popover, 1, &mine))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (mine);
+
+  /* … and "Mine" sends it again: nothing needs the user any more. */
+  g_signal_emit_by_name (mine, "clicked");
+  while (xpz_sync_engine_get_state (engine) != XPZ_SYNC_STATE_UP_TO_DATE ||
+         !conflict_rows_are (popover, 0, NULL))
+    g_main_context_iteration (NULL, TRUE);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
 wrong_password_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -443,6 +528,8 @@ main (int   argc,
   g_test_add ("/app/welcome/sign-out-returns-to-welcome", Fixture, NULL,
               fixture_setup, test_sign_out, fixture_teardown);
   g_test_add_func ("/app/welcome/R9.1/wrong-password-says-so", test_wrong_password);
+  g_test_add ("/app/sync/B3/conflict-shown-and-resolved", Fixture, NULL,
+              fixture_setup, test_conflict_shown_and_resolved, fixture_teardown);
   g_test_add ("/app/account/R7.2/sign-out-and-erase-leaves-no-local-data", Fixture, NULL,
               fixture_setup, test_sign_out_erase, fixture_teardown);
   g_test_add_func ("/app/window/employer-starts-in-employer-area", test_employer_area);
