@@ -18,6 +18,7 @@ struct _XpzContext
   XpzDemoPlatform *demo;
   XpzSession      *session;
   XpzAccount      *account;
+  GListStore      *sessions;   /* every signed-in account, for switching in one click */
 };
 
 enum {
@@ -89,6 +90,40 @@ xpz_context_set_session (XpzContext *self,
 
   if (g_set_object (&self->session, session))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+/**
+ * xpz_context_get_sessions:
+ * Returns: (transfer none): the signed-in sessions, a #GListModel of #XpzSession
+ */
+GListModel *
+xpz_context_get_sessions (XpzContext *self)
+{
+  g_return_val_if_fail (XPZ_IS_CONTEXT (self), NULL);
+  return G_LIST_MODEL (self->sessions);
+}
+
+void
+xpz_context_add_session (XpzContext *self,
+                         XpzSession *session)
+{
+  g_return_if_fail (XPZ_IS_CONTEXT (self));
+  g_return_if_fail (XPZ_IS_SESSION (session));
+
+  if (!g_list_store_find (self->sessions, session, NULL))
+    g_list_store_append (self->sessions, session);
+}
+
+void
+xpz_context_remove_session (XpzContext *self,
+                            XpzSession *session)
+{
+  guint position;
+
+  g_return_if_fail (XPZ_IS_CONTEXT (self));
+
+  if (g_list_store_find (self->sessions, session, &position))
+    g_list_store_remove (self->sessions, position);
 }
 
 /**
@@ -192,6 +227,9 @@ xpz_context_dispose (GObject *object)
     xpz_account_close (self->account);
   g_clear_object (&self->account);
   g_clear_object (&self->session);
+  if (self->sessions != NULL)
+    g_list_store_remove_all (self->sessions);
+  g_clear_object (&self->sessions);
   g_clear_object (&self->demo);
   g_clear_object (&self->secrets);
   g_clear_object (&self->settings);
@@ -225,4 +263,5 @@ static void
 xpz_context_init (XpzContext *self)
 {
   self->secrets = xpz_secrets_new ();
+  self->sessions = g_list_store_new (XPZ_TYPE_SESSION);
 }

@@ -22,6 +22,11 @@ XpzSession      *xpz_context_get_session        (XpzContext  *self);
 void             xpz_context_set_session        (XpzContext  *self,
                                                  XpzSession  *session);
 gboolean         xpz_context_get_is_demo        (XpzContext  *self);
+GListModel      *xpz_context_get_sessions       (XpzContext  *self);
+void             xpz_context_add_session        (XpzContext  *self,
+                                                 XpzSession  *session);
+void             xpz_context_remove_session     (XpzContext  *self,
+                                                 XpzSession  *session);
 XpzAccount      *xpz_context_get_account        (XpzContext  *self);
 void             xpz_context_set_account        (XpzContext  *self,
                                                  XpzAccount  *account);

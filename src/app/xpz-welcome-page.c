@@ -19,6 +19,8 @@ struct _XpzWelcomePage
 
   GtkStack     *stack;
   GtkWidget    *back_button;
+  GtkWidget    *cancel_button;
+  gboolean      can_cancel;
   AdwStatusPage *start_page;
   GtkSpinner   *demo_spinner;
   GtkLabel     *demo_status;
@@ -31,6 +33,7 @@ struct _XpzWelcomePage
 
 enum {
   SESSION_READY,
+  CANCELLED,
   N_SIGNALS
 };
 
@@ -72,8 +75,32 @@ xpz_welcome_page_reset (XpzWelcomePage *self)
 static void
 stack_page_changed_cb (XpzWelcomePage *self)
 {
-  gtk_widget_set_visible (self->back_button,
-                          g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "start") != 0);
+  gboolean at_start = g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "start") == 0;
+
+  gtk_widget_set_visible (self->back_button, !at_start);
+  gtk_widget_set_visible (self->cancel_button, at_start && self->can_cancel);
+}
+
+/* When another account is signed in already, adding one can be cancelled. */
+void
+xpz_welcome_page_set_can_cancel (XpzWelcomePage *self,
+                                 gboolean        can_cancel)
+{
+  g_return_if_fail (XPZ_IS_WELCOME_PAGE (self));
+
+  self->can_cancel = can_cancel;
+  stack_page_changed_cb (self);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  XpzWelcomePage *self = XPZ_WELCOME_PAGE (widget);
+
+  if (self->can_cancel)
+    g_signal_emit (self, signals[CANCELLED], 0);
 }
 
 static void
@@ -296,10 +323,20 @@ xpz_welcome_page_class_init (XpzWelcomePageClass *klass)
     g_signal_new ("session-ready", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, XPZ_TYPE_SESSION);
 
+  /**
+   * XpzWelcomePage::cancelled:
+   *
+   * The user went back to the account already in use.
+   */
+  signals[CANCELLED] =
+    g_signal_new ("cancelled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/xpz-welcome-page.ui");
   gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, stack);
   gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, back_button);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, start_page);
   gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, demo_spinner);
   gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, demo_status);
@@ -316,6 +353,7 @@ xpz_welcome_page_class_init (XpzWelcomePageClass *klass)
   gtk_widget_class_install_action (widget_class, "welcome.sign-in", NULL, sign_in_page_action);
   gtk_widget_class_install_action (widget_class, "welcome.submit", NULL, submit_action);
   gtk_widget_class_install_action (widget_class, "welcome.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "welcome.cancel", NULL, cancel_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "welcome.back", NULL);
 }
 

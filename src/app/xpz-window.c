@@ -26,6 +26,7 @@ struct _XpzWindow
   XpzWelcomePage       *welcome_page;
   AdwWindowTitle       *sidebar_title;
   XpzSyncIndicator     *sync_indicator;
+  GMenu                *accounts_section;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar_box;
   GtkListBox           *sidebar_list;
@@ -270,6 +271,48 @@ active_changed_cb (XpzWindow *self)
     xpz_account_request_sync (account);
 }
 
+/* How an account is named in the window: never its email address. */
+static char *
+session_label (XpzWindow  *self,
+               XpzSession *session)
+{
+  XpzDemoPlatform *demo = xpz_context_get_demo_platform (self->context);
+  gboolean employer = g_strcmp0 (xpz_session_get_role (session), "employer") == 0;
+  gboolean is_demo = g_strcmp0 (xpz_api_client_get_base_url (xpz_session_get_client (session)),
+                                xpz_demo_platform_get_url (demo)) == 0;
+
+  if (is_demo)
+    return g_strdup (employer ? _("Demo recruiter") : _("Demo candidate"));
+  if (xpz_session_get_display_name (session) != NULL)
+    return g_strdup (xpz_session_get_display_name (session));
+  return g_strdup (employer ? _("Recruiter") : _("Candidate"));
+}
+
+/* One item per signed-in account in the primary menu: switching is one click. */
+static void
+rebuild_accounts_menu (XpzWindow *self)
+{
+  GListModel *sessions = xpz_context_get_sessions (self->context);
+  XpzSession *current = xpz_context_get_session (self->context);
+
+  g_menu_remove_all (self->accounts_section);
+  if (g_list_model_get_n_items (sessions) < 2)
+    return;
+  for (guint i = 0; i < g_list_model_get_n_items (sessions); i++)
+    {
+      g_autoptr (XpzSession) session = g_list_model_get_item (sessions, i);
+      g_autofree char *name = session_label (self, session);
+      /* Translators: %s names an account, e.g. "Demo recruiter". */
+      g_autofree char *label = session == current ? g_strdup_printf (_("%s (in use)"), name)
+                                                  : g_strdup (name);
+      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "account.switch",
+                                               g_variant_new_uint32 (i));
+      g_menu_append_item (self->accounts_section, item);
+    }
+}
+
 /* The main view for a signed-in session, at the area of its role. */
 static void
 show_session (XpzWindow  *self,
@@ -289,14 +332,13 @@ show_session (XpzWindow  *self,
   else
     xpz_sync_indicator_set_account (self->sync_indicator, xpz_context_get_account (self->context));
 
-  if (xpz_context_get_is_demo (self->context))
-    subtitle = g_strdup_printf (employer ? _("Demo recruiter") : _("Demo candidate"));
-  else
-    subtitle = g_strdup (xpz_session_get_display_name (session));
+  xpz_context_add_session (self->context, session);
+  subtitle = session_label (self, session);
   adw_window_title_set_subtitle (self->sidebar_title, subtitle);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out-erase", TRUE);
+  rebuild_accounts_menu (self);
   gtk_stack_set_visible_child_name (self->main_stack, "main");
   /* A new sign-in starts in the area of its role; otherwise the last area stays. */
   if (new_sign_in)
@@ -337,12 +379,36 @@ session_ready_cb (XpzWindow      *self,
   show_session (self, session, TRUE);
 }
 
+static void show_welcome (XpzWindow *self);
+
+/* After a sign-out: another signed-in account if there is one, else the welcome page. */
+static void
+show_next_session_or_welcome (XpzWindow  *self,
+                              XpzSession *signed_out)
+{
+  GListModel *sessions;
+  g_autoptr (XpzSession) next = NULL;
+
+  xpz_context_remove_session (self->context, signed_out);
+  sessions = xpz_context_get_sessions (self->context);
+  if (g_list_model_get_n_items (sessions) > 0)
+    next = g_list_model_get_item (sessions, 0);
+  if (next != NULL)
+    {
+      xpz_context_set_account (self->context, NULL);
+      show_session (self, next, TRUE);
+    }
+  else
+    show_welcome (self);
+}
+
 static void
 show_welcome (XpzWindow *self)
 {
   xpz_sync_indicator_set_account (self->sync_indicator, NULL);
   xpz_context_set_account (self->context, NULL);
   xpz_context_set_session (self->context, NULL);
+  xpz_welcome_page_set_can_cancel (self->welcome_page, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out-erase", FALSE);
   xpz_welcome_page_reset (self->welcome_page);
@@ -366,7 +432,7 @@ sign_out_cb (GObject      *source,
     }
   g_settings_reset (self->settings, "account-id");
   g_settings_reset (self->settings, "account-role");
-  show_welcome (self);
+  show_next_session_or_welcome (self, XPZ_SESSION (source));
   toast (self, _("Signed out"));
 }
 
@@ -409,7 +475,7 @@ sign_out_erase_cb (GObject      *source,
   /* The database, its WAL and backups go with the directory; the secret (tokens and the
    * at-rest key) went with the sign-out. */
   store = xpz_store_new (xpz_session_get_account_id (session));
-  show_welcome (self);
+  show_next_session_or_welcome (self, session);
   xpz_store_erase_async (store, NULL, erased_cb, g_object_ref (self));
 }
 
@@ -452,6 +518,42 @@ sign_out_erase_action (GtkWidget  *widget,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (erase_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+switch_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  XpzWindow *self = XPZ_WINDOW (widget);
+  GListModel *sessions = xpz_context_get_sessions (self->context);
+  g_autoptr (XpzSession) session = g_list_model_get_item (sessions,
+                                                          g_variant_get_uint32 (parameter));
+
+  if (session == NULL || session == xpz_context_get_session (self->context))
+    return;
+  show_session (self, session, TRUE);
+}
+
+static void
+add_account_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  XpzWindow *self = XPZ_WINDOW (widget);
+
+  xpz_welcome_page_reset (self->welcome_page);
+  xpz_welcome_page_set_can_cancel (self->welcome_page,
+                                   xpz_context_get_session (self->context) != NULL);
+  gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+}
+
+static void
+welcome_cancelled_cb (XpzWindow      *self,
+                      XpzWelcomePage *page)
+{
+  if (xpz_context_get_session (self->context) != NULL)
+    gtk_stack_set_visible_child_name (self->main_stack, "main");
 }
 
 static void
@@ -651,6 +753,7 @@ xpz_window_class_init (XpzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sync_indicator);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, accounts_section);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_box);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_list);
@@ -661,10 +764,13 @@ xpz_window_class_init (XpzWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, session_ready_cb);
   gtk_widget_class_bind_template_callback (widget_class, active_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, welcome_cancelled_cb);
 
   gtk_widget_class_install_action (widget_class, "nav.show-area", "s", show_area_action);
   gtk_widget_class_install_action (widget_class, "nav.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "account.sign-out", NULL, sign_out_action);
+  gtk_widget_class_install_action (widget_class, "account.switch", "u", switch_action);
+  gtk_widget_class_install_action (widget_class, "account.add", NULL, add_account_action);
   gtk_widget_class_install_action (widget_class, "account.sign-out-erase", NULL,
                                    sign_out_erase_action);
 

@@ -60,6 +60,22 @@ sign_in (const char *email)
   return session;
 }
 
+/* Each test starts with no account signed in. */
+static void
+forget_sessions (void)
+{
+  XpzContext *context = xpz_application_get_context (test_app);
+  GListModel *sessions = xpz_context_get_sessions (context);
+
+  while (g_list_model_get_n_items (sessions) > 0)
+    {
+      g_autoptr (XpzSession) session = g_list_model_get_item (sessions, 0);
+      xpz_context_remove_session (context, session);
+    }
+  xpz_context_set_account (context, NULL);
+  xpz_context_set_session (context, NULL);
+}
+
 static void
 fixture_setup (Fixture       *fixture,
                gconstpointer  user_data)
@@ -81,7 +97,7 @@ fixture_teardown (Fixture       *fixture,
 {
   GList *windows;
 
-  xpz_context_set_session (xpz_application_get_context (test_app), NULL);
+  forget_sessions ();
   while ((windows = gtk_application_get_windows (GTK_APPLICATION (fixture->app))) != NULL)
     gtk_window_destroy (windows->data);
   g_clear_object (&fixture->settings);
@@ -479,8 +495,49 @@ test_employer_area (void)
   g_assert_true (xpz_context_get_session (context) == session);
   g_assert_cmpstr (xpz_window_get_visible_area (window), ==, "employer");
   gtk_window_destroy (GTK_WINDOW (window));
-  xpz_context_set_session (context, NULL);
+  forget_sessions ();
   g_settings_reset (xpz_application_get_settings (test_app), "account-id");
+}
+
+static void
+test_switch_accounts (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  XpzWindow *window = xpz_window_new (fixture->app);
+  XpzContext *context = xpz_application_get_context (fixture->app);
+  XpzSession *candidate = xpz_context_get_session (context);
+  g_autoptr (XpzSession) recruiter = sign_in (XPZ_PLATFORM_DEMO_RECRUITER_EMAIL);
+  GtkWidget *welcome = find_child_of_type (GTK_WIDGET (window), XPZ_TYPE_WELCOME_PAGE);
+  GtkStack *stack = GTK_STACK (find_child_of_type (GTK_WIDGET (window), GTK_TYPE_STACK));
+
+  g_assert_cmpuint (g_list_model_get_n_items (xpz_context_get_sessions (context)), ==, 1);
+
+  /* Adding an account can be cancelled: back to the one in use. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "account.add", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+  g_signal_emit_by_name (welcome, "cancelled");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "main");
+  g_assert_true (xpz_context_get_session (context) == candidate);
+
+  /* A second account, signed in beside the first. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "account.add", NULL));
+  g_signal_emit_by_name (welcome, "session-ready", recruiter);
+  g_assert_cmpuint (g_list_model_get_n_items (xpz_context_get_sessions (context)), ==, 2);
+  g_assert_true (xpz_context_get_session (context) == recruiter);
+  g_assert_cmpstr (xpz_window_get_visible_area (window), ==, "employer");
+
+  /* Switching is one click … */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "account.switch", "u", 0));
+  g_assert_true (xpz_context_get_session (context) == candidate);
+  g_assert_cmpstr (xpz_window_get_visible_area (window), ==, "candidate");
+
+  /* … and signing one out leaves the other signed in. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "account.sign-out", NULL));
+  while (xpz_context_get_session (context) != recruiter)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (xpz_context_get_sessions (context)), ==, 1);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "main");
+  gtk_window_destroy (GTK_WINDOW (window));
 }
 
 int
@@ -528,6 +585,8 @@ main (int   argc,
   g_test_add ("/app/welcome/sign-out-returns-to-welcome", Fixture, NULL,
               fixture_setup, test_sign_out, fixture_teardown);
   g_test_add_func ("/app/welcome/R9.1/wrong-password-says-so", test_wrong_password);
+  g_test_add ("/app/account/switch-between-two-signed-in-accounts", Fixture, NULL,
+              fixture_setup, test_switch_accounts, fixture_teardown);
   g_test_add ("/app/sync/B3/conflict-shown-and-resolved", Fixture, NULL,
               fixture_setup, test_conflict_shown_and_resolved, fixture_teardown);
   g_test_add ("/app/account/R7.2/sign-out-and-erase-leaves-no-local-data", Fixture, NULL,
