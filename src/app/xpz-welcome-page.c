@@ -28,6 +28,11 @@ struct _XpzWelcomePage
   AdwEntryRow  *email_row;
   AdwEntryRow  *password_row;
   GtkLabel     *sign_in_error;
+  GtkSwitch    *sign_up_switch;
+  AdwEntryRow  *name_row;
+  AdwComboRow  *role_row;
+  AdwEntryRow  *company_row;
+  GtkButton    *submit_button;
   GtkSpinner   *sign_in_spinner;
 };
 
@@ -158,6 +163,44 @@ sign_in_cb (GObject      *source,
 }
 
 static void
+sign_up_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  SignIn *data = user_data;
+  XpzWelcomePage *self = data->self;
+  g_autoptr (GError) error = NULL;
+
+  if (!xpz_session_sign_up_finish (XPZ_SESSION (source), result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          set_busy (self, data->spinner, FALSE);
+          show_error (data->error_label, error->message);
+        }
+    }
+  else
+    {
+      set_busy (self, data->spinner, FALSE);
+      g_signal_emit (self, signals[SESSION_READY], 0, XPZ_SESSION (source));
+    }
+  g_object_unref (data->self);
+  g_free (data);
+}
+
+static void
+sign_up_toggled_cb (XpzWelcomePage *self)
+{
+  gboolean sign_up = gtk_switch_get_active (self->sign_up_switch);
+  gboolean recruiter = adw_combo_row_get_selected (self->role_row) == 1;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->name_row), sign_up);
+  gtk_widget_set_visible (GTK_WIDGET (self->role_row), sign_up);
+  gtk_widget_set_visible (GTK_WIDGET (self->company_row), sign_up && recruiter);
+  gtk_button_set_label (self->submit_button, sign_up ? _("_Create Account") : _("_Sign In"));
+}
+
+static void
 sign_in (XpzWelcomePage *self,
          const char     *url,
          const char     *email,
@@ -275,6 +318,40 @@ submit_action (GtkWidget  *widget,
       show_error (self->sign_in_error, _("Enter your email address and your password."));
       return;
     }
+  if (gtk_switch_get_active (self->sign_up_switch))
+    {
+      const char *name = gtk_editable_get_text (GTK_EDITABLE (self->name_row));
+      gboolean recruiter = adw_combo_row_get_selected (self->role_row) == 1;
+      const char *company = gtk_editable_get_text (GTK_EDITABLE (self->company_row));
+      g_autoptr (XpzApiClient) client = NULL;
+      g_autoptr (XpzSession) session = NULL;
+      g_autoptr (GError) error = NULL;
+      SignIn *data;
+
+      if (*name == '\0' || (recruiter && *company == '\0'))
+        {
+          show_error (self->sign_in_error, recruiter ? _("Enter your name and your company.")
+                                                     : _("Enter your name."));
+          return;
+        }
+      gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
+      client = xpz_api_client_new (url, &error);
+      if (client == NULL)
+        {
+          show_error (self->sign_in_error, error->message);
+          return;
+        }
+      session = xpz_session_new (client, xpz_context_get_secrets (self->context));
+      data = g_new0 (SignIn, 1);
+      data->self = g_object_ref (self);
+      data->spinner = self->sign_in_spinner;
+      data->error_label = self->sign_in_error;
+      set_busy (self, self->sign_in_spinner, TRUE);
+      xpz_session_sign_up_async (session, email, password,
+                                 recruiter ? "employer" : "candidate", name,
+                                 recruiter ? company : NULL, self->cancellable, sign_up_cb, data);
+      return;
+    }
   sign_in (self, url, email, password, self->sign_in_spinner, self->sign_in_error);
 }
 
@@ -345,6 +422,12 @@ xpz_welcome_page_class_init (XpzWelcomePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, password_row);
   gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, sign_in_error);
   gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, sign_in_spinner);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, sign_up_switch);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, name_row);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, role_row);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, company_row);
+  gtk_widget_class_bind_template_child (widget_class, XpzWelcomePage, submit_button);
+  gtk_widget_class_bind_template_callback (widget_class, sign_up_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, stack_page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, password_activated_cb);
 

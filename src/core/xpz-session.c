@@ -366,6 +366,135 @@ xpz_session_sign_in_finish (XpzSession    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* --- sign up ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *email;
+  char *password;
+} SignUp;
+
+static void
+sign_up_free (SignUp *data)
+{
+  g_free (data->email);
+  if (data->password != NULL)
+    memset (data->password, 0, strlen (data->password));
+  g_free (data->password);
+  g_free (data);
+}
+
+static void
+signed_up_in_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!xpz_session_sign_in_finish (XPZ_SESSION (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+account_created_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  XpzSession *self = g_task_get_source_object (task);
+  SignUp *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  g_autoptr (XpzApiResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+
+  response = xpz_api_client_call_finish (XPZ_API_CLIENT (source), result, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (xpz_api_response_get_status (response) == 409)
+    {
+      g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_UNPROCESSABLE,
+                               _("An account with this email address exists already: sign in "
+                                 "instead"));
+      return;
+    }
+  if (!xpz_api_response_check (response, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  xpz_session_sign_in_async (self, data->email, data->password, cancellable, signed_up_in_cb,
+                             g_steal_pointer (&task));
+}
+
+/**
+ * xpz_session_sign_up_async:
+ * @role: "candidate" or "employer"
+ * @company: (nullable): the employer's company
+ *
+ * Creates an account on the platform, where it allows it, then signs in to it.
+ */
+void
+xpz_session_sign_up_async (XpzSession          *self,
+                           const char          *email,
+                           const char          *password,
+                           const char          *role,
+                           const char          *name,
+                           const char          *company,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) body = NULL;
+  SignUp *data;
+
+  g_return_if_fail (XPZ_IS_SESSION (self));
+  g_return_if_fail (email != NULL && password != NULL && role != NULL && name != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xpz_session_sign_up_async);
+  data = g_new0 (SignUp, 1);
+  data->email = g_strdup (email);
+  data->password = g_strdup (password);
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_up_free);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "email");
+  json_builder_add_string_value (builder, email);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, password);
+  json_builder_set_member_name (builder, "role");
+  json_builder_add_string_value (builder, role);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+  if (company != NULL && *company != '\0')
+    {
+      json_builder_set_member_name (builder, "company");
+      json_builder_add_string_value (builder, company);
+    }
+  json_builder_end_object (builder);
+  body = json_builder_get_root (builder);
+
+  xpz_api_client_call_async (self->client, "POST", "/api/v1/accounts", body, NULL, NULL,
+                             cancellable, account_created_cb, g_steal_pointer (&task));
+}
+
+gboolean
+xpz_session_sign_up_finish (XpzSession    *self,
+                            GAsyncResult  *result,
+                            GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* --- refresh ---------------------------------------------------------------------- */
 
 static void

@@ -32,6 +32,18 @@ void          xpz_session_sign_in_async        (XpzSession          *self,
 gboolean      xpz_session_sign_in_finish       (XpzSession          *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
+void          xpz_session_sign_up_async        (XpzSession          *self,
+                                                const char          *email,
+                                                const char          *password,
+                                                const char          *role,
+                                                const char          *name,
+                                                const char          *company,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean      xpz_session_sign_up_finish       (XpzSession          *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
 void          xpz_session_restore_async        (XpzSession          *self,
                                                 const char          *account_id,
                                                 const char          *role,

@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """End-to-end: the app shell, driven through its accessibility tree."""
+import os
+import subprocess
 import sys
+import tempfile
 
 from xpzui import App, Atspi, TestFailure, run, wait_for
 
@@ -82,5 +85,41 @@ def test_narrow_360():
         app.kill()
 
 
+def start_platform():
+    """The real platform server, on loopback, as a self-hosted one would run."""
+    db = os.path.join(tempfile.mkdtemp(prefix="xpz-e2e-"), "platform.db")
+    binary = os.path.join(os.environ["XPZ_BUILD_ROOT"], "src", "platform", "xpertaize-platform")
+    proc = subprocess.Popen([binary, "--listen", "127.0.0.1:0", "--db", db,
+                             "--pwhash-cost", "min"], stdout=subprocess.PIPE, text=True)
+    return proc, proc.stdout.readline().strip()
+
+
+def test_sign_up_on_a_platform():
+    platform, url = start_platform()
+    app = App(settings={"window-width": 1000, "window-height": 760})
+    try:
+        if not url.startswith("http://127.0.0.1:"):
+            raise TestFailure(f"the platform printed {url!r}")
+        app.click("Sign In")
+        app.type_into("Platform Address", url)
+        app.type_into("Email", "amina.benali@example.ma")
+        app.type_into("Password", "a-long-password-2026")
+        app.click("Create a New Account", Atspi.Role.CHECK_BOX)
+        app.type_into("Your Name", "Amina Benali")
+        app.screenshot("sign-up")
+        app.click("Sign In to the Platform")  # labelled "Create Account" now
+        app.wait_find("Areas", Atspi.Role.LIST, "the areas after signing up")
+        # The new candidate is named in the header bar, and starts in the Candidate area.
+        app.wait_find("Amina Benali", Atspi.Role.LABEL)
+        app.wait_find("Your Candidate Space")
+        if app.quit() != 0:
+            raise TestFailure("unclean exit")
+    finally:
+        app.kill()
+        platform.terminate()
+        platform.wait()
+
+
 if __name__ == "__main__":
-    sys.exit(run([test_welcome_then_demo_areas_and_quit, test_privacy_dark, test_narrow_360]))
+    sys.exit(run([test_welcome_then_demo_areas_and_quit, test_privacy_dark, test_narrow_360,
+                  test_sign_up_on_a_platform]))

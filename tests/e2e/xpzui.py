@@ -174,6 +174,15 @@ class App:
         subprocess.run(["xdotool", "mousemove", str(x), str(y)], check=True)
         subprocess.run(["xdotool", "key", "--delay", "20", *keys], check=True)
 
+    def type_into(self, name, text):
+        """Clicks the text field named name and types text, replacing what it held."""
+        field = self.wait_find(name, Atspi.Role.TEXT)
+        ext = Atspi.Component.get_extents(field, Atspi.CoordType.WINDOW)
+        subprocess.run(["xdotool", "mousemove", str(ext.x + ext.width // 2),
+                        str(ext.y + ext.height // 2), "click", "1"], check=True)
+        subprocess.run(["xdotool", "key", "ctrl+a", "BackSpace"], check=True)
+        subprocess.run(["xdotool", "type", "--delay", "5", text], check=True)
+
     def quit(self, timeout=20):
         """Quits with Ctrl+Q, as a user would, and returns the exit status."""
         self.keys("ctrl+q")

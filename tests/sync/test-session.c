@@ -59,6 +59,14 @@ sign_out_done (GObject *s, GAsyncResult *r, gpointer d)
   w->done = TRUE;
 }
 
+static void
+sign_up_done (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->ok = xpz_session_sign_up_finish (XPZ_SESSION (s), r, &w->error);
+  w->done = TRUE;
+}
+
 static XpzSession *
 new_session (XpzSecrets *secrets)
 {
@@ -140,6 +148,30 @@ test_sign_in_and_restore (void)
   restored = new_session (secrets);
   RUN (xpz_session_restore_async (restored, account_id, "candidate", NULL, restore_done, &w), &w);
   g_assert_error (w.error, XPZ_SECRETS_ERROR, XPZ_SECRETS_ERROR_NOT_FOUND);
+  g_clear_error (&w.error);
+}
+
+static void
+test_sign_up (void)
+{
+  g_autoptr (XpzSecrets) secrets = xpz_secrets_new ();
+  g_autoptr (XpzSession) session = new_session (secrets);
+  g_autoptr (XpzSession) again = new_session (secrets);
+  Wait w;
+
+  RUN (xpz_session_sign_up_async (session, "new.recruiter@atlas.ma", "long-enough-pw",
+                                  "employer", "Nadia Alaoui", "Atlas Conseil", NULL,
+                                  sign_up_done, &w), &w);
+  g_assert_no_error (w.error);
+  g_assert_true (xpz_session_get_signed_in (session));
+  g_assert_cmpstr (xpz_session_get_role (session), ==, "employer");
+  g_assert_cmpstr (xpz_session_get_display_name (session), ==, "Nadia Alaoui");
+
+  /* The same email again: said plainly, and nobody is signed in. */
+  RUN (xpz_session_sign_up_async (again, "new.recruiter@atlas.ma", "another-password",
+                                  "candidate", "Someone Else", NULL, NULL, sign_up_done, &w), &w);
+  g_assert_error (w.error, XPZ_API_ERROR, XPZ_API_ERROR_UNPROCESSABLE);
+  g_assert_false (xpz_session_get_signed_in (again));
   g_clear_error (&w.error);
 }
 
@@ -232,6 +264,7 @@ main (int   argc,
     {
       g_test_add_func ("/session/R9.1/sign-in-remembered-and-restored", test_sign_in_and_restore);
       g_test_add_func ("/session/expired-token-refreshed", test_expired_token_refreshed);
+      g_test_add_func ("/session/sign-up-then-signed-in", test_sign_up);
     }
   else
     g_test_add_func ("/session/R9.1/no-secret-service-not-remembered-no-plaintext",
