@@ -198,6 +198,11 @@ sign_up_toggled_cb (XpzWelcomePage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->role_row), sign_up);
   gtk_widget_set_visible (GTK_WIDGET (self->company_row), sign_up && recruiter);
   gtk_button_set_label (self->submit_button, sign_up ? _("_Create Account") : _("_Sign In"));
+  /* GTK 4.8 names a relabelled button by its raw label: name it again. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->submit_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  sign_up ? _("Create the Account") : _("Sign In to the Platform"),
+                                  -1);
 }
 
 static void

@@ -21,6 +21,7 @@ struct _XpzAccount
   XpzSession      *session;
   XpzStore        *store;
   XpzSyncEngine   *engine;
+  GBytes          *key;        /* taken when opening: the session may sign out meanwhile */
   GCancellable    *cancellable;
   GNetworkMonitor *monitor;
   GError          *last_error;
@@ -126,8 +127,7 @@ opened_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
-  self->engine = xpz_sync_engine_new (self->store, self->session,
-                                      xpz_session_get_at_rest_key (self->session));
+  self->engine = xpz_sync_engine_new (self->store, self->session, self->key);
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self, 0);
   g_task_return_boolean (task, TRUE);
 }
@@ -161,6 +161,8 @@ xpz_account_open_async (XpzAccount          *self,
       g_object_unref (task);
       return;
     }
+  g_clear_pointer (&self->key, g_bytes_unref);
+  self->key = g_bytes_ref (key);
   xpz_store_open_async (self->store, key, cancellable, opened_cb, task);
 }
 
@@ -350,6 +352,7 @@ xpz_account_finalize (GObject *object)
   XpzAccount *self = XPZ_ACCOUNT (object);
 
   g_clear_error (&self->last_error);
+  g_clear_pointer (&self->key, g_bytes_unref);
 
   G_OBJECT_CLASS (xpz_account_parent_class)->finalize (object);
 }

@@ -107,7 +107,7 @@ def test_sign_up_on_a_platform():
         app.click("Create a New Account", Atspi.Role.CHECK_BOX)
         app.type_into("Your Name", "Amina Benali")
         app.screenshot("sign-up")
-        app.click("Sign In to the Platform")  # labelled "Create Account" now
+        app.click("Create the Account")
         app.wait_find("Areas", Atspi.Role.LIST, "the areas after signing up")
         # The new candidate is named in the header bar, and starts in the Candidate area.
         app.wait_find("Amina Benali", Atspi.Role.LABEL)
