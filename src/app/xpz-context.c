@@ -110,8 +110,22 @@ xpz_context_add_session (XpzContext *self,
   g_return_if_fail (XPZ_IS_CONTEXT (self));
   g_return_if_fail (XPZ_IS_SESSION (session));
 
-  if (!g_list_store_find (self->sessions, session, NULL))
-    g_list_store_append (self->sessions, session);
+  if (g_list_store_find (self->sessions, session, NULL))
+    return;
+  /* Signing in again to an account replaces its ended session. */
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->sessions)); i++)
+    {
+      g_autoptr (XpzSession) other = g_list_model_get_item (G_LIST_MODEL (self->sessions), i);
+
+      if (g_strcmp0 (xpz_session_get_account_id (other), xpz_session_get_account_id (session)) == 0 &&
+          g_strcmp0 (xpz_api_client_get_base_url (xpz_session_get_client (other)),
+                     xpz_api_client_get_base_url (xpz_session_get_client (session))) == 0)
+        {
+          g_list_store_splice (self->sessions, i, 1, (gpointer *) &session, 1);
+          return;
+        }
+    }
+  g_list_store_append (self->sessions, session);
 }
 
 void

@@ -25,6 +25,7 @@ struct _XpzSyncIndicator
   GtkLabel      *title_label;
   GtkLabel      *detail_label;
   GtkListBox    *parked_list;
+  GtkWidget     *sign_in_button;
 };
 
 static void refresh_parked (XpzSyncIndicator *self);
@@ -98,6 +99,7 @@ update (XpzSyncIndicator *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   gtk_label_set_label (self->title_label, title);
   gtk_label_set_label (self->detail_label, detail);
+  gtk_widget_set_visible (self->sign_in_button, state == XPZ_SYNC_STATE_NEEDS_SIGN_IN);
   if (state == XPZ_SYNC_STATE_NEEDS_ATTENTION || state == XPZ_SYNC_STATE_UP_TO_DATE)
     refresh_parked (self);
 }
@@ -310,6 +312,7 @@ xpz_sync_indicator_class_init (XpzSyncIndicatorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XpzSyncIndicator, title_label);
   gtk_widget_class_bind_template_child (widget_class, XpzSyncIndicator, detail_label);
   gtk_widget_class_bind_template_child (widget_class, XpzSyncIndicator, parked_list);
+  gtk_widget_class_bind_template_child (widget_class, XpzSyncIndicator, sign_in_button);
   gtk_widget_class_bind_template_callback (widget_class, popover_shown_cb);
 
   gtk_widget_class_install_action (widget_class, "sync.now", NULL, sync_now_action);

@@ -215,6 +215,24 @@ news_cb (XpzSyncEngine *engine,
 }
 
 static void
+engine_state_cb (XpzSyncEngine *engine,
+                 GParamSpec    *pspec,
+                 XpzWindow     *self)
+{
+  AdwToast *t;
+
+  if (xpz_sync_engine_get_state (engine) != XPZ_SYNC_STATE_NEEDS_SIGN_IN)
+    return;
+  /* 401 after a failed refresh: nothing queued is dropped; the user is asked. */
+  t = adw_toast_new (_("Your session has ended. Sign in again to sync your changes."));
+  adw_toast_set_button_label (t, _("Sign _In"));
+  adw_toast_set_action_name (t, "account.add");
+  adw_toast_set_priority (t, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_set_timeout (t, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, t);
+}
+
+static void
 account_opened_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
@@ -246,6 +264,8 @@ account_opened_cb (GObject      *source,
   xpz_sync_indicator_set_account (self->sync_indicator, account);
   g_signal_connect_object (xpz_account_get_engine (account), "news", G_CALLBACK (news_cb),
                            self, 0);
+  g_signal_connect_object (xpz_account_get_engine (account), "notify::state",
+                           G_CALLBACK (engine_state_cb), self, 0);
   xpz_account_request_sync (account);
 }
 

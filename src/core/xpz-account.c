@@ -247,6 +247,11 @@ xpz_account_request_sync (XpzAccount *self)
     }
   if (xpz_sync_engine_get_state (self->engine) == XPZ_SYNC_STATE_NEEDS_SIGN_IN)
     return;
+  /* Offline: paused until GNetworkMonitor says the network is back (a platform on this
+   * computer needs none). */
+  if (!g_network_monitor_get_network_available (self->monitor) &&
+      !xpz_api_client_is_loopback (xpz_session_get_client (self->session)))
+    return;
 
   g_clear_handle_id (&self->due_source, g_source_remove);
   self->syncing = TRUE;

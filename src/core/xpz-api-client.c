@@ -118,6 +118,18 @@ xpz_api_client_get_base_url (XpzApiClient *self)
   return self->base_url;
 }
 
+/* Whether the platform runs on this computer (the demo, a test, a local server). */
+gboolean
+xpz_api_client_is_loopback (XpzApiClient *self)
+{
+  g_autoptr (GUri) uri = NULL;
+
+  g_return_val_if_fail (XPZ_IS_API_CLIENT (self), FALSE);
+
+  uri = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, NULL);
+  return uri != NULL && host_is_loopback (g_uri_get_host (uri));
+}
+
 /* The token is kept in memory only; its durable home is the Secret Service. */
 void
 xpz_api_client_set_access_token (XpzApiClient *self,

@@ -15,6 +15,7 @@ G_DECLARE_FINAL_TYPE (XpzApiClient, xpz_api_client, XPZ, API_CLIENT, GObject)
 XpzApiClient   *xpz_api_client_new               (const char           *base_url,
                                                   GError              **error);
 const char     *xpz_api_client_get_base_url      (XpzApiClient         *self);
+gboolean        xpz_api_client_is_loopback       (XpzApiClient         *self);
 void            xpz_api_client_set_access_token  (XpzApiClient         *self,
                                                   const char           *access_token);
 void            xpz_api_client_set_timeout       (XpzApiClient         *self,

@@ -451,6 +451,76 @@ test_conflict_shown_and_resolved (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static XpzApiResponse *
+call (XpzApiClient *client,
+      const char   *method,
+      const char   *path,
+      JsonNode     *body)
+{
+  XpzApiResponse *response = NULL;
+
+  xpz_api_client_call_async (client, method, path, body, NULL, NULL, NULL, api_cb, &response);
+  while (response == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return response;
+}
+
+static void
+test_sign_in_again (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  XpzWindow *window = xpz_window_new (fixture->app);
+  XpzContext *context = xpz_application_get_context (fixture->app);
+  XpzSession *first = xpz_context_get_session (context);
+  g_autoptr (XpzApiResponse) privacy = NULL;
+  g_autoptr (XpzApiResponse) ended = NULL;
+  g_autoptr (XpzSession) again = NULL;
+  GtkWidget *welcome = find_child_of_type (GTK_WIDGET (window), XPZ_TYPE_WELCOME_PAGE);
+  XpzSyncEngine *engine;
+  gboolean analytics = FALSE;
+
+  gtk_window_present (GTK_WINDOW (window));
+  while (xpz_context_get_account (context) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  engine = xpz_account_get_engine (xpz_context_get_account (context));
+
+  /* Every session of the account ends (signed out everywhere, elsewhere) … */
+  privacy = call (xpz_session_get_client (first), "GET", "/api/v1/me/privacy", NULL);
+  json_object_set_boolean_member (xpz_api_response_get_object (privacy), "analytics", TRUE);
+  ended = call (xpz_session_get_client (first), "DELETE", "/api/v1/sessions", NULL);
+  g_assert_cmpuint (xpz_api_response_get_status (ended), ==, 204);
+
+  /* … then a change is made here: sync pauses and asks, and keeps the change. */
+  xpz_sync_engine_enqueue_async (engine, "PUT", "/api/v1/me/privacy",
+                                 xpz_api_response_get_body (privacy), NULL, NULL, NULL, NULL,
+                                 NULL);
+  while (xpz_sync_engine_get_state (engine) != XPZ_SYNC_STATE_NEEDS_SIGN_IN)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "account.add", NULL));
+
+  /* Signing in again replaces the ended session, and the kept change goes out. */
+  again = sign_in (XPZ_PLATFORM_DEMO_CANDIDATE_EMAIL);
+  g_signal_emit_by_name (welcome, "session-ready", again);
+  g_assert_cmpuint (g_list_model_get_n_items (xpz_context_get_sessions (context)), ==, 1);
+  g_assert_true (xpz_context_get_session (context) == again);
+  while (!analytics)
+    {
+      g_autoptr (XpzApiResponse) now = call (xpz_session_get_client (again), "GET",
+                                             "/api/v1/me/privacy", NULL);
+      analytics = json_object_get_boolean_member (xpz_api_response_get_object (now),
+                                                  "analytics");
+      if (!analytics)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  /* Put it back for the other tests. */
+  json_object_set_boolean_member (xpz_api_response_get_object (privacy), "analytics", FALSE);
+  g_clear_object (&ended);
+  ended = call (xpz_session_get_client (again), "PUT", "/api/v1/me/privacy",
+                xpz_api_response_get_body (privacy));
+  g_assert_cmpuint (xpz_api_response_get_status (ended), ==, 200);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 wrong_password_cb (GObject      *source,
                    GAsyncResult *result,
@@ -587,6 +657,8 @@ main (int   argc,
   g_test_add_func ("/app/welcome/R9.1/wrong-password-says-so", test_wrong_password);
   g_test_add ("/app/account/switch-between-two-signed-in-accounts", Fixture, NULL,
               fixture_setup, test_switch_accounts, fixture_teardown);
+  g_test_add ("/app/sync/B3/session-ended-sign-in-again-nothing-dropped", Fixture, NULL,
+              fixture_setup, test_sign_in_again, fixture_teardown);
   g_test_add ("/app/sync/B3/conflict-shown-and-resolved", Fixture, NULL,
               fixture_setup, test_conflict_shown_and_resolved, fixture_teardown);
   g_test_add ("/app/account/R7.2/sign-out-and-erase-leaves-no-local-data", Fixture, NULL,
