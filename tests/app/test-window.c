@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "xpz-application.h"
 #include "xpz-paths.h"
@@ -521,6 +522,39 @@ test_sign_in_again (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+find_label_containing (GtkWidget  *root,
+                       const char *text)
+{
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_label (GTK_LABEL (root)), text) != NULL)
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    if (find_label_containing (c, text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_no_keyring_says_why (void)
+{
+  g_autoptr (XpzSession) session = sign_in (XPZ_PLATFORM_DEMO_CANDIDATE_EMAIL);
+  XpzWindow *window;
+
+  /* R9.1: without a Secret Service the session works, is not remembered, and the
+   * window says so in plain words. */
+  g_assert_false (xpz_session_get_remembered (session));
+  window = xpz_window_new (test_app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_signal_emit_by_name (find_child_of_type (GTK_WIDGET (window), XPZ_TYPE_WELCOME_PAGE),
+                         "session-ready", session);
+  while (!find_label_containing (GTK_WIDGET (window), "for this session only"))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (g_settings_get_string (xpz_application_get_settings (test_app), "account-id"),
+                   ==, "");
+  gtk_window_destroy (GTK_WINDOW (window));
+  forget_sessions ();
+}
+
 static void
 wrong_password_cb (GObject      *source,
                    GAsyncResult *result,
@@ -655,6 +689,11 @@ main (int   argc,
   g_test_add ("/app/welcome/sign-out-returns-to-welcome", Fixture, NULL,
               fixture_setup, test_sign_out, fixture_teardown);
   g_test_add_func ("/app/welcome/R9.1/wrong-password-says-so", test_wrong_password);
+  /* The app-window-no-keyring test runs this program in a session with no Secret
+   * Service: there, this test instead of the others. */
+  if (g_getenv ("XPZ_TEST_NO_KEYRING") != NULL)
+    g_test_add_func ("/app/welcome/R9.1/no-keyring-signed-in-for-this-session-only",
+                     test_no_keyring_says_why);
   g_test_add ("/app/account/switch-between-two-signed-in-accounts", Fixture, NULL,
               fixture_setup, test_switch_accounts, fixture_teardown);
   g_test_add ("/app/sync/B3/session-ended-sign-in-again-nothing-dropped", Fixture, NULL,
