@@ -14,6 +14,7 @@ struct _XpzApplication
 
   GSettings      *settings;
   XpzContext     *context;
+  char           *demo_role;   /* --demo: enter the built-in demo at once */
 };
 
 G_DEFINE_FINAL_TYPE (XpzApplication, xpz_application, ADW_TYPE_APPLICATION)
@@ -95,6 +96,8 @@ xpz_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = GTK_WINDOW (xpz_window_new (self));
+      if (self->demo_role != NULL && xpz_context_get_session (self->context) == NULL)
+        xpz_window_enter_demo (XPZ_WINDOW (window), self->demo_role);
       /* XPZ_BENCH_FIRST_FRAME=1: print when the first frame is painted, then quit. */
       if (g_getenv ("XPZ_BENCH_FIRST_FRAME") != NULL)
         g_signal_connect (window, "realize", G_CALLBACK (window_realized_for_bench_cb), self);
@@ -213,6 +216,26 @@ xpz_application_shutdown (GApplication *app)
   G_APPLICATION_CLASS (xpz_application_parent_class)->shutdown (app);
 }
 
+static int
+xpz_application_handle_local_options (GApplication *app,
+                                      GVariantDict *options)
+{
+  XpzApplication *self = XPZ_APPLICATION (app);
+  const char *role = NULL;
+
+  if (g_variant_dict_lookup (options, "demo", "&s", &role))
+    {
+      if (!g_str_equal (role, "candidate") && !g_str_equal (role, "recruiter"))
+        {
+          g_printerr (_("--demo takes “candidate” or “recruiter”\n"));
+          return 1;
+        }
+      g_free (self->demo_role);
+      self->demo_role = g_strdup (g_str_equal (role, "recruiter") ? "employer" : "candidate");
+    }
+  return -1;
+}
+
 static void
 xpz_application_get_property (GObject    *object,
                               guint       prop_id,
@@ -239,6 +262,7 @@ xpz_application_dispose (GObject *object)
 
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->demo_role, g_free);
 
   G_OBJECT_CLASS (xpz_application_parent_class)->dispose (object);
 }
@@ -254,6 +278,7 @@ xpz_application_class_init (XpzApplicationClass *klass)
 
   app_class->activate = xpz_application_activate;
   app_class->startup = xpz_application_startup;
+  app_class->handle_local_options = xpz_application_handle_local_options;
   app_class->shutdown = xpz_application_shutdown;
 
   properties[PROP_SETTINGS] =
@@ -269,4 +294,10 @@ xpz_application_init (XpzApplication *self)
 {
   self->settings = g_settings_new (BASE_APP_ID);
   self->context = xpz_context_new (self->settings);
+
+  g_application_add_main_option (G_APPLICATION (self), "demo", 0, G_OPTION_FLAG_NONE,
+                                 G_OPTION_ARG_STRING,
+                                 _("Start in the built-in demo, as the demo candidate or "
+                                   "recruiter"),
+                                 _("candidate|recruiter"));
 }

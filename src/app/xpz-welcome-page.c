@@ -33,6 +33,7 @@ struct _XpzWelcomePage
   AdwComboRow  *role_row;
   AdwEntryRow  *company_row;
   GtkButton    *submit_button;
+  char         *auto_enter_role;  /* enter the demo as this role once it runs */
   GtkSpinner   *sign_in_spinner;
 };
 
@@ -255,6 +256,11 @@ demo_started_cb (GObject      *source,
       return;
     }
   set_busy (self, self->demo_spinner, FALSE);
+  if (self->auto_enter_role != NULL)
+    {
+      g_autofree char *role = g_steal_pointer (&self->auto_enter_role);
+      gtk_widget_activate_action (GTK_WIDGET (self), "welcome.enter-demo", "s", role);
+    }
 }
 
 static void
@@ -289,6 +295,32 @@ enter_demo_action (GtkWidget  *widget,
     return;
   sign_in (self, xpz_demo_platform_get_url (demo), email, xpz_demo_platform_get_password (),
            self->demo_spinner, self->demo_status);
+}
+
+/**
+ * xpz_welcome_page_enter_demo:
+ * @role: "candidate" or "employer"
+ *
+ * Starts the demo platform and enters it as the demo candidate or recruiter, as
+ * `xpertaize-desktop --demo` does.
+ */
+void
+xpz_welcome_page_enter_demo (XpzWelcomePage *self,
+                             const char     *role)
+{
+  XpzDemoPlatform *demo;
+
+  g_return_if_fail (XPZ_IS_WELCOME_PAGE (self));
+
+  demo = xpz_context_get_demo_platform (self->context);
+  gtk_widget_activate_action (GTK_WIDGET (self), "welcome.demo", NULL);
+  if (xpz_demo_platform_is_running (demo))
+    gtk_widget_activate_action (GTK_WIDGET (self), "welcome.enter-demo", "s", role);
+  else
+    {
+      g_free (self->auto_enter_role);
+      self->auto_enter_role = g_strdup (role);
+    }
 }
 
 /* --- the sign-in form ------------------------------------------------------------- */
@@ -384,6 +416,7 @@ xpz_welcome_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->context);
+  g_clear_pointer (&self->auto_enter_role, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), XPZ_TYPE_WELCOME_PAGE);
 
   G_OBJECT_CLASS (xpz_welcome_page_parent_class)->dispose (object);

@@ -14,6 +14,8 @@ G_DECLARE_FINAL_TYPE (XpzWelcomePage, xpz_welcome_page, XPZ, WELCOME_PAGE, AdwBi
 void xpz_welcome_page_set_context (XpzWelcomePage *self,
                                    XpzContext     *context);
 void xpz_welcome_page_reset       (XpzWelcomePage *self);
+void xpz_welcome_page_enter_demo  (XpzWelcomePage *self,
+                                   const char     *role);
 void xpz_welcome_page_set_can_cancel (XpzWelcomePage *self,
                                       gboolean        can_cancel);
 

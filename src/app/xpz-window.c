@@ -104,6 +104,17 @@ xpz_window_show_area (XpzWindow  *self,
   return TRUE;
 }
 
+/* Into the built-in demo, as the demo candidate or the demo recruiter ("employer"). */
+void
+xpz_window_enter_demo (XpzWindow  *self,
+                       const char *role)
+{
+  g_return_if_fail (XPZ_IS_WINDOW (self));
+
+  gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+  xpz_welcome_page_enter_demo (self->welcome_page, role);
+}
+
 static void
 sidebar_row_selected_cb (XpzWindow     *self,
                          GtkListBoxRow *row,

@@ -15,5 +15,7 @@ XpzWindow  *xpz_window_new              (XpzApplication *application);
 const char *xpz_window_get_visible_area (XpzWindow      *self);
 gboolean    xpz_window_show_area        (XpzWindow      *self,
                                          const char     *area);
+void        xpz_window_enter_demo       (XpzWindow      *self,
+                                         const char     *role);
 
 G_END_DECLS

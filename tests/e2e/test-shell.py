@@ -85,6 +85,20 @@ def test_narrow_360():
         app.kill()
 
 
+def test_demo_option_enters_demo():
+    # The README's first command: xpertaize-desktop --demo candidate.
+    app = App(settings={"window-width": 1000, "window-height": 700},
+              args=["--demo", "recruiter"])
+    try:
+        app.wait_find("Areas", Atspi.Role.LIST, "the areas of the demo")
+        app.wait_find("Demo recruiter", Atspi.Role.LABEL)
+        app.wait_find("Your Recruiter Space")
+        if app.quit() != 0:
+            raise TestFailure("unclean exit")
+    finally:
+        app.kill()
+
+
 def start_platform():
     """The real platform server, on loopback, as a self-hosted one would run."""
     db = os.path.join(tempfile.mkdtemp(prefix="xpz-e2e-"), "platform.db")
@@ -122,4 +136,4 @@ def test_sign_up_on_a_platform():
 
 if __name__ == "__main__":
     sys.exit(run([test_welcome_then_demo_areas_and_quit, test_privacy_dark, test_narrow_360,
-                  test_sign_up_on_a_platform]))
+                  test_sign_up_on_a_platform, test_demo_option_enters_demo]))

@@ -45,14 +45,14 @@ def write_settings(values):
 
 
 class App:
-    def __init__(self, env=None, settings=None):
+    def __init__(self, env=None, settings=None, args=()):
         self.env = dict(os.environ)
         self.env["GSETTINGS_BACKEND"] = "keyfile"
         # Any warning of the app's is a failure.
         self.env["G_DEBUG"] = "fatal-warnings"
         self.env.update(env or {})
         write_settings(settings or {})
-        self.proc = subprocess.Popen([APP_BINARY], env=self.env)
+        self.proc = subprocess.Popen([APP_BINARY, *args], env=self.env)
         self.root = wait_for(self._find_app, "the application on the accessibility bus")
         self.window = wait_for(self._find_window, "the main window")
 
@@ -177,9 +177,20 @@ class App:
     def type_into(self, name, text):
         """Clicks the text field named name and types text, replacing what it held."""
         field = self.wait_find(name, Atspi.Role.TEXT)
-        ext = Atspi.Component.get_extents(field, Atspi.CoordType.WINDOW)
-        subprocess.run(["xdotool", "mousemove", str(ext.x + ext.width // 2),
-                        str(ext.y + ext.height // 2), "click", "1"], check=True)
+        last = None
+
+        def settled():
+            # Pages slide in: wait until the field stops moving.
+            nonlocal last
+            ext = Atspi.Component.get_extents(field, Atspi.CoordType.WINDOW)
+            here = (ext.x, ext.y, ext.width, ext.height)
+            same = here == last
+            last = here
+            return same
+        wait_for(settled, f"“{name}” to settle", interval=0.15)
+        x, y, w, h = last
+        subprocess.run(["xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "1"],
+                       check=True)
         subprocess.run(["xdotool", "key", "ctrl+a", "BackSpace"], check=True)
         subprocess.run(["xdotool", "type", "--delay", "5", text], check=True)
 
