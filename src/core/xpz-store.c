@@ -801,6 +801,7 @@ dispatch_changes (XpzStore *self,
   g_source_set_static_name (source, "[xpz-store] changed");
   g_source_attach (source, self->owner_context);
   g_source_unref (source);
+  /* cppcheck-suppress memleak ; emit belongs to the source's callback (emit_data_free) */
 }
 
 /* --- Running requests -------------------------------------------------- */
