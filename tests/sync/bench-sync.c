@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "xpz-crypto.h"
+#include "sync-test-util.h"
 #include "xpz-platform-server.h"
 #include "xpz-sync-engine.h"
 
@@ -18,44 +19,12 @@ now_s (void)
   return g_get_monotonic_time () / 1e6;
 }
 
-typedef struct
-{
-  gboolean        done;
-  gboolean        ok;
-  guint           n;
-  XpzApiResponse *response;
-  GError         *error;
-} Wait;
-
-static void
-api_done (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Wait *w = d;
-  w->response = xpz_api_client_call_finish (XPZ_API_CLIENT (s), r, &w->error);
-  w->done = TRUE;
-}
-
-static void
-sign_in_done (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Wait *w = d;
-  w->ok = xpz_session_sign_in_finish (XPZ_SESSION (s), r, &w->error);
-  w->done = TRUE;
-}
-
-static void
-pull_done (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Wait *w = d;
-  w->ok = xpz_sync_engine_pull_finish (XPZ_SYNC_ENGINE (s), r, &w->n, &w->error);
-  w->done = TRUE;
-}
+typedef XpzTestWait Wait;
 
 static void
 wait_done (Wait *w)
 {
-  while (!w->done)
-    g_main_context_iteration (NULL, TRUE);
+  xpz_test_wait (w);
   g_assert_no_error (w->error);
 }
 
@@ -65,12 +34,7 @@ api (XpzApiClient *client,
      const char   *path,
      const char   *json)
 {
-  g_autoptr (JsonNode) body = json != NULL ? json_from_string (json, NULL) : NULL;
-  Wait w = { 0 };
-
-  xpz_api_client_call_async (client, method, path, body, NULL, NULL, NULL, api_done, &w);
-  wait_done (&w);
-  return w.response;
+  return xpz_test_api (client, method, path, json, NULL, NULL);
 }
 
 typedef struct
@@ -159,7 +123,7 @@ main (int   argc,
                  "\"role\":\"employer\",\"name\":\"Sync\",\"company\":\"Bench\"}");
   g_assert_cmpuint (xpz_api_response_get_status (created), ==, 201);
   session = xpz_session_new (client, secrets);
-  xpz_session_sign_in_async (session, "sync@bench.ma", "bench-password", NULL, sign_in_done, &w);
+  xpz_session_sign_in_async (session, "sync@bench.ma", "bench-password", NULL, xpz_test_sign_in_done, &w);
   wait_done (&w);
   job = api (client, "POST", "/api/v1/jobs",
              "{\"title\":\"Bench\",\"skills\":[{\"name\":\"python\"}],\"salary\":{\"min\":5000,"
@@ -194,7 +158,7 @@ main (int   argc,
   engine = xpz_sync_engine_new (store, session, key);
   memset (&w, 0, sizeof w);
   t0 = now_s ();
-  xpz_sync_engine_pull_async (engine, NULL, pull_done, &w);
+  xpz_sync_engine_pull_async (engine, NULL, xpz_test_pull_done, &w);
   wait_done (&w);
   sync_s = now_s () - t0;
   apply_rate = w.n / sync_s;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "xpz-account.h"
+#include "sync-test-util.h"
 #include "xpz-platform-server.h"
 
 /* B3, crash suite: a process that queues changes and syncs them is killed (SIGKILL) at a
@@ -20,29 +21,7 @@
 
 static const char *password = "crash-suite-1";
 
-typedef struct
-{
-  gboolean        done;
-  gboolean        ok;
-  XpzApiResponse *response;
-  GError         *error;
-} Wait;
-
-static void
-api_done (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Wait *w = d;
-  w->response = xpz_api_client_call_finish (XPZ_API_CLIENT (s), r, &w->error);
-  w->done = TRUE;
-}
-
-static void
-sign_in_done (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Wait *w = d;
-  w->ok = xpz_session_sign_in_finish (XPZ_SESSION (s), r, &w->error);
-  w->done = TRUE;
-}
+typedef XpzTestWait Wait;
 
 static void
 opened_done (GObject *s, GAsyncResult *r, gpointer d)
@@ -53,18 +32,9 @@ opened_done (GObject *s, GAsyncResult *r, gpointer d)
 }
 
 static void
-enqueued_done (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Wait *w = d;
-  w->ok = xpz_sync_engine_enqueue_finish (XPZ_SYNC_ENGINE (s), r, &w->error) > 0;
-  w->done = TRUE;
-}
-
-static void
 wait_done (Wait *w)
 {
-  while (!w->done)
-    g_main_context_iteration (NULL, TRUE);
+  xpz_test_wait (w);
   g_assert_no_error (w->error);
 }
 
@@ -74,12 +44,7 @@ api (XpzApiClient *client,
      const char   *path,
      const char   *json)
 {
-  g_autoptr (JsonNode) body = json != NULL ? json_from_string (json, NULL) : NULL;
-  Wait w = { 0 };
-
-  xpz_api_client_call_async (client, method, path, body, NULL, NULL, NULL, api_done, &w);
-  wait_done (&w);
-  return w.response;
+  return xpz_test_api (client, method, path, json, NULL, NULL);
 }
 
 /* The account as the app holds it: signed in (the at-rest key comes back from the
@@ -97,7 +62,7 @@ open_account (const char *url,
 
   g_assert_no_error (error);
   session = xpz_session_new (client, secrets);
-  xpz_session_sign_in_async (session, email, password, NULL, sign_in_done, &w);
+  xpz_session_sign_in_async (session, email, password, NULL, xpz_test_sign_in_done, &w);
   wait_done (&w);
   g_assert_true (xpz_session_get_remembered (session));
 
@@ -106,17 +71,6 @@ open_account (const char *url,
   xpz_account_open_async (account, NULL, opened_done, &w);
   wait_done (&w);
   return account;
-}
-
-static char *
-job_json (const char *title)
-{
-  return g_strdup_printf ("{\"title\":\"%s\",\"description\":\"Crash suite\","
-                          "\"skills\":[{\"name\":\"SQL\",\"must_have\":false}],"
-                          "\"location\":{\"city\":\"Tangier\",\"countryCode\":\"MA\"},"
-                          "\"work_mode\":\"onsite\",\"salary\":{\"min\":9000,\"max\":12000,"
-                          "\"currency\":\"MAD\",\"period\":\"month\"},\"contract_type\":\"CDD\","
-                          "\"seniority\":\"junior\",\"languages\":[\"ar\"]}", title);
 }
 
 /* --child URL EMAIL RUN: queue changes one after the other while the account syncs,
@@ -135,12 +89,12 @@ child_main (const char *url,
   for (guint i = 0; i < CHANGES_PER_RUN; i++)
     {
       g_autofree char *title = g_strdup_printf ("crash-%s-%u", run, i);
-      g_autofree char *job = job_json (title);
+      g_autofree char *job = xpz_test_job_json (title);
       g_autoptr (JsonNode) body = json_from_string (job, NULL);
       Wait w = { 0 };
 
       xpz_sync_engine_enqueue_async (engine, "POST", "/api/v1/jobs", body, NULL, NULL, NULL,
-                                     enqueued_done, &w);
+                                     xpz_test_enqueue_done, &w);
       wait_done (&w);
       printf ("acked %s\n", title);
       fflush (stdout);
@@ -308,7 +262,7 @@ test_sigkill_during_sync (void)
     gpointer title, n;
     Wait w = { 0 };
 
-    xpz_session_sign_in_async (session, email, password, NULL, sign_in_done, &w);
+    xpz_session_sign_in_async (session, email, password, NULL, xpz_test_sign_in_done, &w);
     wait_done (&w);
     counts = titles_on_platform (client);
 

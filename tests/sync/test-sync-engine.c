@@ -7,6 +7,7 @@
 #include "xpz-crypto.h"
 #include "xpz-parked-change.h"
 #include "xpz-platform-server.h"
+#include "sync-test-util.h"
 #include "xpz-sync-engine.h"
 
 /* Offline-first sending (B3) against the real platform on loopback, with its fault
@@ -30,53 +31,14 @@ static guint account_counter;
 
 static guint pull (gpointer fixture);
 
-/* --- helpers: wait for async calls by iterating the main context -------------------- */
+/* --- helpers ----------------------------------------------------------------------- */
 
-typedef struct
-{
-  gboolean        done;
-  gboolean        ok;
-  XpzApiResponse *response;
-  GError         *error;
-} Wait;
-
-static void
-api_done (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Wait *w = d;
-  w->response = xpz_api_client_call_finish (XPZ_API_CLIENT (s), r, &w->error);
-  w->done = TRUE;
-}
-
-static void
-sign_in_done (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Wait *w = d;
-  w->ok = xpz_session_sign_in_finish (XPZ_SESSION (s), r, &w->error);
-  w->done = TRUE;
-}
-
-static void
-push_done (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Wait *w = d;
-  w->ok = xpz_sync_engine_push_finish (XPZ_SYNC_ENGINE (s), r, &w->error);
-  w->done = TRUE;
-}
-
-static void
-enqueue_done (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Wait *w = d;
-  w->ok = xpz_sync_engine_enqueue_finish (XPZ_SYNC_ENGINE (s), r, &w->error) > 0;
-  w->done = TRUE;
-}
+typedef XpzTestWait Wait;
 
 static void
 wait_done (Wait *w)
 {
-  while (!w->done)
-    g_main_context_iteration (NULL, TRUE);
+  xpz_test_wait (w);
 }
 
 static JsonNode *
@@ -85,33 +47,14 @@ parse (const char *json)
   return json_from_string (json, NULL);
 }
 
-/* A raw API call with @client (no outbox): for setting up and checking. */
-static XpzApiResponse *
-api (XpzApiClient *client,
-     const char   *method,
-     const char   *path,
-     const char   *body_json,
-     const char   *key,
-     const char   *if_match)
-{
-  g_autoptr (JsonNode) body = body_json != NULL ? parse (body_json) : NULL;
-  Wait w = { 0 };
-
-  xpz_api_client_call_async (client, method, path, body, key, if_match, NULL, api_done, &w);
-  wait_done (&w);
-  g_assert_no_error (w.error);
-  return w.response;
-}
+#define api xpz_test_api
 
 static char *
 job_json (guint n)
 {
-  return g_strdup_printf ("{\"title\":\"Data engineer %u\",\"description\":\"Pipelines\","
-                          "\"skills\":[{\"name\":\"SQL\",\"must_have\":true}],"
-                          "\"location\":{\"city\":\"Casablanca\",\"countryCode\":\"MA\"},"
-                          "\"work_mode\":\"hybrid\",\"salary\":{\"min\":15000,\"max\":22000,"
-                          "\"currency\":\"MAD\",\"period\":\"month\"},\"contract_type\":\"CDI\","
-                          "\"seniority\":\"mid\",\"languages\":[\"fr\"]}", n);
+  g_autofree char *title = g_strdup_printf ("Data engineer %u", n);
+
+  return xpz_test_job_json (title);
 }
 
 static void
@@ -126,7 +69,7 @@ enqueue (Fixture    *f,
   Wait w = { 0 };
 
   xpz_sync_engine_enqueue_async (f->engine, method, path, body, if_match, key, NULL,
-                                 enqueue_done, &w);
+                                 xpz_test_enqueue_done, &w);
   wait_done (&w);
   g_assert_no_error (w.error);
   g_assert_true (w.ok);
@@ -185,7 +128,7 @@ push_until_settled (Fixture *f,
       Wait w = { 0 };
 
       xpz_sync_engine_set_now (f->engine, now);
-      xpz_sync_engine_push_async (f->engine, NULL, push_done, &w);
+      xpz_sync_engine_push_async (f->engine, NULL, xpz_test_push_done, &w);
       wait_done (&w);
       if (w.error != NULL)
         return w.error;
@@ -276,7 +219,7 @@ fixture_setup (Fixture       *f,
   xpz_session_sign_in_async (f->session, email,
                              g_strcmp0 (role, "employer") == 0 ? "long-enough-1"
                                                                : XPZ_PLATFORM_DEMO_PASSWORD,
-                             NULL, sign_in_done, &w);
+                             NULL, xpz_test_sign_in_done, &w);
   wait_done (&w);
   g_assert_no_error (w.error);
 
@@ -481,7 +424,7 @@ test_retry_after_honoured (Fixture       *f,
   enqueue (f, "POST", "/api/v1/jobs", job, NULL, NULL);
 
   xpz_sync_engine_set_now (f->engine, now);
-  xpz_sync_engine_push_async (f->engine, NULL, push_done, &w);
+  xpz_sync_engine_push_async (f->engine, NULL, xpz_test_push_done, &w);
   wait_done (&w);
   g_assert_no_error (w.error);
   g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_WAITING);
@@ -492,7 +435,7 @@ test_retry_after_honoured (Fixture       *f,
    * would have created the job. */
   memset (&w, 0, sizeof w);
   xpz_sync_engine_set_now (f->engine, due - 1);
-  xpz_sync_engine_push_async (f->engine, NULL, push_done, &w);
+  xpz_sync_engine_push_async (f->engine, NULL, xpz_test_push_done, &w);
   wait_done (&w);
   g_assert_no_error (w.error);
   g_assert_cmpuint (count_jobs (f), ==, 0);
@@ -500,7 +443,7 @@ test_retry_after_honoured (Fixture       *f,
   /* At Retry-After it goes through. */
   memset (&w, 0, sizeof w);
   xpz_sync_engine_set_now (f->engine, due);
-  xpz_sync_engine_push_async (f->engine, NULL, push_done, &w);
+  xpz_sync_engine_push_async (f->engine, NULL, xpz_test_push_done, &w);
   wait_done (&w);
   g_assert_no_error (w.error);
   g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_UP_TO_DATE);
@@ -554,7 +497,7 @@ test_offline_then_reconnect (Fixture       *f,
       enqueue (f, "POST", "/api/v1/jobs", job, NULL, NULL);
     }
 
-  xpz_sync_engine_push_async (f->engine, NULL, push_done, &w);
+  xpz_sync_engine_push_async (f->engine, NULL, xpz_test_push_done, &w);
   wait_done (&w);
   g_assert_no_error (w.error);
   g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_WAITING);
@@ -573,28 +516,17 @@ test_offline_then_reconnect (Fixture       *f,
 
 /* --- receiving: the change feed ----------------------------------------------------- */
 
-static void
-pull_done (GObject *s, GAsyncResult *r, gpointer d)
-{
-  Wait *w = d;
-  guint n = 0;
-
-  w->ok = xpz_sync_engine_pull_finish (XPZ_SYNC_ENGINE (s), r, &n, &w->error);
-  w->response = GUINT_TO_POINTER (n);  /* the number of changes applied */
-  w->done = TRUE;
-}
-
 static guint
 pull (gpointer fixture)
 {
   Fixture *f = fixture;
   Wait w = { 0 };
 
-  xpz_sync_engine_pull_async (f->engine, NULL, pull_done, &w);
+  xpz_sync_engine_pull_async (f->engine, NULL, xpz_test_pull_done, &w);
   wait_done (&w);
   g_assert_no_error (w.error);
   g_assert_true (w.ok);
-  return GPOINTER_TO_UINT (w.response);
+  return w.n;
 }
 
 static gpointer
@@ -760,7 +692,7 @@ test_account_syncs_local_changes (Fixture       *f,
   /* B3: a local change is queued and the UI goes on; the account sends it by itself. */
   memset (&w, 0, sizeof w);
   xpz_sync_engine_enqueue_async (xpz_account_get_engine (account), "POST", "/api/v1/jobs", body,
-                                 NULL, NULL, NULL, enqueue_done, &w);
+                                 NULL, NULL, NULL, xpz_test_enqueue_done, &w);
   wait_done (&w);
   g_assert_no_error (w.error);
   while (count_jobs (f) != 1)
@@ -835,7 +767,7 @@ test_pull_news (Fixture       *f,
   g_assert_no_error (error);
   recruiter_session = xpz_session_new (recruiter, secrets);
   xpz_session_sign_in_async (recruiter_session, XPZ_PLATFORM_DEMO_RECRUITER_EMAIL,
-                             XPZ_PLATFORM_DEMO_PASSWORD, NULL, sign_in_done, &w);
+                             XPZ_PLATFORM_DEMO_PASSWORD, NULL, xpz_test_sign_in_done, &w);
   wait_done (&w);
   g_assert_no_error (w.error);
   jobs = api (recruiter, "GET", "/api/v1/jobs", NULL, NULL, NULL);
