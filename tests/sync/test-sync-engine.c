@@ -784,6 +784,37 @@ test_pull_news (Fixture       *f,
 }
 
 static void
+test_every_fault_replayed (Fixture       *f,
+                           gconstpointer  role)
+{
+  static const char *faults[] = {
+    "POST /api/v1/jobs=500*2", "POST /api/v1/jobs=503*2", "POST /api/v1/jobs=429*1",
+    "POST /api/v1/jobs=malformed*2", "POST /api/v1/jobs=drop*2",
+    "POST /api/v1/jobs=delay:300*1", "GET /api/v1/changes=500*1;POST /api/v1/jobs=503*1",
+  };
+
+  /* Whatever the platform does, each change lands exactly once. */
+  for (guint i = 0; i < G_N_ELEMENTS (faults); i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Fault %u", i);
+      g_autofree char *job = xpz_test_job_json (title);
+      g_autoptr (GError) error = NULL;
+      guint pending, parked;
+
+      xpz_platform_server_set_faults (f->platform, faults[i], &error);
+      g_assert_no_error (error);
+      enqueue (f, "POST", "/api/v1/jobs", job, NULL, NULL);
+      error = push_until_settled (f, 50);
+      g_assert_no_error (error);
+      g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_UP_TO_DATE);
+      outbox_counts (f, &pending, &parked);
+      g_assert_cmpuint (pending + parked, ==, 0);
+      g_assert_cmpuint (count_jobs (f), ==, i + 1);
+    }
+  xpz_platform_server_set_faults (f->platform, NULL, NULL);
+}
+
+static void
 test_backoff_bounds (void)
 {
   /* Full jitter: within [1, min(cap, 2^attempts)] seconds, and reaching the cap. */
@@ -813,6 +844,8 @@ main (int   argc,
   g_test_add_func ("/sync/B3/backoff-full-jitter-bounds", test_backoff_bounds);
   g_test_add ("/sync/B3/commit-then-drop-100-creates-no-duplicates", Fixture, "employer",
               fixture_setup, test_commit_then_drop, fixture_teardown);
+  g_test_add ("/sync/B3/every-platform-fault-applied-once", Fixture, "employer",
+              fixture_setup, test_every_fault_replayed, fixture_teardown);
   g_test_add ("/sync/B3/same-key-other-body-parked", Fixture, "employer",
               fixture_setup, test_same_key_other_body_parked, fixture_teardown);
   g_test_add ("/sync/B3/R8.2/stale-if-match-conflict-nothing-overwritten", Fixture, "candidate",
