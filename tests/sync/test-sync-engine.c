@@ -814,6 +814,57 @@ test_every_fault_replayed (Fixture       *f,
   xpz_platform_server_set_faults (f->platform, NULL, NULL);
 }
 
+static gpointer
+limit_pages_func (XpzStore      *store,
+                  sqlite3       *db,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 pages = 0;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    pages = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  /* GPOINTER_TO_INT (data) more pages at most: a disk that is (nearly) full. */
+  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT,
+                         data != NULL ? pages + GPOINTER_TO_INT (data) : (gint64) 1 << 30);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+test_pull_disk_full (Fixture       *f,
+                     gconstpointer  role)
+{
+  g_autoptr (GError) error = NULL;
+  guint expected;
+  Wait w = { 0 };
+
+  /* The disk fills up during the first sync: a clean error, nothing half-written … */
+  g_assert_nonnull (xpz_store_run_sync (f->store, TRUE, limit_pages_func, GINT_TO_POINTER (2),
+                                        &error));
+  g_assert_no_error (error);
+  xpz_sync_engine_pull_async (f->engine, NULL, xpz_test_pull_done, &w);
+  wait_done (&w);
+  g_assert_error (w.error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_FULL);
+  g_clear_error (&w.error);
+  g_assert_cmpint (xpz_sync_engine_get_state (f->engine), ==, XPZ_SYNC_STATE_NEEDS_ATTENTION);
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM sync_cursor"), ==, 0);
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM match"), ==, 0);
+
+  /* … and once there is room again, the sync completes, each row once. */
+  g_assert_nonnull (xpz_store_run_sync (f->store, TRUE, limit_pages_func, NULL, &error));
+  pull (f);
+  expected = platform_employer_matches (f);
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM match"), ==, expected);
+  g_assert_cmpint (local_count (f, "SELECT count(DISTINCT remote_id) FROM match"), ==, expected);
+  g_assert_cmpint (local_count (f, "SELECT count(*) FROM job"), ==, count_jobs (f));
+}
+
 static void
 test_backoff_bounds (void)
 {
@@ -865,6 +916,8 @@ main (int   argc,
               fixture_setup, test_account_syncs_local_changes, fixture_teardown);
   g_test_add ("/sync/R11.1/pull-news-policy-and-introductions", Fixture, "candidate",
               fixture_setup, test_pull_news, fixture_teardown);
+  g_test_add ("/sync/B3/disk-full-during-sync-nothing-half-written", Fixture, "recruiter",
+              fixture_setup, test_pull_disk_full, fixture_teardown);
   g_test_add ("/sync/B3/410-full-resync-outbox-intact", Fixture, "recruiter",
               fixture_setup, test_pull_410_resync, fixture_teardown);
 
