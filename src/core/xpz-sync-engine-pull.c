@@ -608,16 +608,16 @@ check_done (GTask *task)
   g_object_unref (task);
 }
 
-/* Settles the outcome (the first failure wins) and stops asking for pages. */
+/* Records the outcome (the first failure wins) and stops asking for pages; the task
+ * completes once nothing is in flight. */
 static void
-finish (GTask        *task,
+settle (GTask        *task,
         XpzSyncState  state,
         gint64        next_attempt,
         GError       *error)
 {
   Pull *pull = g_task_get_task_data (task);
 
-  pull->in_flight = FALSE;
   if (!pull->finished || (error != NULL && pull->error == NULL))
     {
       pull->final_state = state;
@@ -631,6 +631,19 @@ finish (GTask        *task,
     g_clear_error (&error);
   pull->finished = TRUE;
   check_done (task);
+}
+
+/* The end of a request (or cursor read): settles the outcome. */
+static void
+finish (GTask        *task,
+        XpzSyncState  state,
+        gint64        next_attempt,
+        GError       *error)
+{
+  Pull *pull = g_task_get_task_data (task);
+
+  pull->in_flight = FALSE;
+  settle (task, state, next_attempt, error);
 }
 
 static void
@@ -655,8 +668,9 @@ applied_cb (GObject      *source,
   pull->applying--;
   if (page == NULL)
     {
-      /* The cursor did not move past this page: the next pull asks for it again. */
-      finish (task, XPZ_SYNC_STATE_NEEDS_ATTENTION, 0, error);
+      /* The cursor did not move past this page: the next pull asks for it again.
+       * A request still in flight ends the task when it comes back. */
+      settle (task, XPZ_SYNC_STATE_NEEDS_ATTENTION, 0, error);
       return;
     }
   pull->applied += page->n;
@@ -725,6 +739,14 @@ changes_cb (GObject      *source,
   guint status;
 
   response = xpz_api_client_call_finish (XPZ_API_CLIENT (source), result, &error);
+  if (pull->finished)
+    {
+      /* A page failed to apply meanwhile: this answer is not used. */
+      g_clear_error (&error);
+      pull->in_flight = FALSE;
+      check_done (task);
+      return;
+    }
   if (response == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
