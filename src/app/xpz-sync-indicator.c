@@ -166,8 +166,18 @@ parked_row (XpzSyncIndicator *self,
   switch (xpz_parked_change_get_reason (change))
     {
     case XPZ_PARKED_CONFLICT:
-      subtitle = g_strdup (_("Changed on the platform after you edited it here. Keep your "
-                             "version, or the platform’s?"));
+      {
+        g_autofree char *differences = xpz_parked_change_describe_differences (change);
+
+        if (differences != NULL)
+          /* Translators: %s lists what differs, e.g. "phone number, summary". */
+          subtitle = g_strdup_printf (_("Changed on the platform after you edited it here; the "
+                                        "two versions differ in: %s. Keep yours, or the "
+                                        "platform’s?"), differences);
+        else
+          subtitle = g_strdup (_("Changed on the platform after you edited it here. Keep your "
+                                 "version, or the platform’s?"));
+      }
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  resolve_button (self, change, _("_Mine"),
                                                  _("Send your version over the platform’s"),

@@ -141,6 +141,115 @@ xpz_parked_change_describe (XpzParkedChange *self)
   return g_strdup (_("A change"));
 }
 
+/* The fields people know, in their words; others keep their own name. */
+static const char *
+field_words (const char *path)
+{
+  static const struct { const char *path; const char *words; } fields[] = {
+    { "basics.name", N_("name") },
+    { "basics.label", N_("headline") },
+    { "basics.email", N_("email address") },
+    { "basics.phone", N_("phone number") },
+    { "basics.url", N_("website") },
+    { "basics.summary", N_("summary") },
+    { "basics.location", N_("location") },
+    { "basics.profiles", N_("online profiles") },
+    { "work", N_("work experience") },
+    { "education", N_("education") },
+    { "skills", N_("skills") },
+    { "languages", N_("languages") },
+    { "preferences.roles", N_("roles") },
+    { "preferences.contract_types", N_("contract types") },
+    { "preferences.work_modes", N_("remote, hybrid or on-site") },
+    { "preferences.salary", N_("salary expectation") },
+    { "preferences.locations", N_("locations") },
+    { "preferences.relocate", N_("relocation") },
+    { "title", N_("title") },
+    { "description", N_("description") },
+    { "location", N_("location") },
+    { "salary", N_("salary range") },
+    { "stage", N_("stage") },
+    { "note", N_("note") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (g_str_equal (fields[i].path, path))
+      return _(fields[i].words);
+  return NULL;
+}
+
+static void
+compare_objects (JsonObject *mine,
+                 JsonObject *theirs,
+                 const char *prefix,
+                 GPtrArray  *out)
+{
+  g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTableIter iter;
+  gpointer name;
+
+  for (GList *l = json_object_get_members (mine); l != NULL; l = g_list_delete_link (l, l))
+    g_hash_table_add (names, l->data);
+  for (GList *l = json_object_get_members (theirs); l != NULL; l = g_list_delete_link (l, l))
+    g_hash_table_add (names, l->data);
+
+  g_hash_table_iter_init (&iter, names);
+  while (g_hash_table_iter_next (&iter, &name, NULL))
+    {
+      JsonNode *a = json_object_get_member (mine, name);
+      JsonNode *b = json_object_get_member (theirs, name);
+      g_autofree char *path = prefix != NULL ? g_strconcat (prefix, ".", name, NULL)
+                                             : g_strdup (name);
+      const char *words;
+
+      if (a != NULL && b != NULL && json_node_equal (a, b))
+        continue;
+      words = field_words (path);
+      if (words == NULL && prefix == NULL && a != NULL && b != NULL &&
+          JSON_NODE_HOLDS_OBJECT (a) && JSON_NODE_HOLDS_OBJECT (b))
+        {
+          compare_objects (json_node_get_object (a), json_node_get_object (b), path, out);
+          continue;
+        }
+      if (words == NULL)
+        words = name;
+      if (!g_ptr_array_find_with_equal_func (out, words, g_str_equal, NULL))
+        g_ptr_array_add (out, (gpointer) g_intern_string (words));
+    }
+}
+
+static int
+compare_words (gconstpointer a,
+               gconstpointer b)
+{
+  return g_utf8_collate (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * xpz_parked_change_describe_differences:
+ *
+ * Returns: (nullable): for a conflict, what differs between the two versions in the
+ *   user's words ("summary, phone number"), or %NULL
+ */
+char *
+xpz_parked_change_describe_differences (XpzParkedChange *self)
+{
+  g_autoptr (GPtrArray) fields = g_ptr_array_new ();
+
+  g_return_val_if_fail (XPZ_IS_PARKED_CHANGE (self), NULL);
+
+  if (self->mine == NULL || self->theirs == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (self->mine) || !JSON_NODE_HOLDS_OBJECT (self->theirs))
+    return NULL;
+  compare_objects (json_node_get_object (self->mine), json_node_get_object (self->theirs),
+                   NULL, fields);
+  if (fields->len == 0)
+    return NULL;
+  g_ptr_array_sort (fields, compare_words);
+  g_ptr_array_add (fields, NULL);
+  return g_strjoinv (", ", (char **) fields->pdata);
+}
+
 static void
 xpz_parked_change_finalize (GObject *object)
 {

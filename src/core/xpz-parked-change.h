@@ -38,5 +38,6 @@ const char      *xpz_parked_change_get_detail     (XpzParkedChange *self);
 JsonNode        *xpz_parked_change_get_mine       (XpzParkedChange *self);
 JsonNode        *xpz_parked_change_get_theirs     (XpzParkedChange *self);
 char            *xpz_parked_change_describe       (XpzParkedChange *self);
+char            *xpz_parked_change_describe_differences (XpzParkedChange *self);
 
 G_END_DECLS

@@ -396,6 +396,11 @@ test_stale_if_match_conflict (Fixture       *f,
                      "Changed on the other device");
     g_assert_cmpstr (json_object_get_string_member (mine_basics, "summary"), ==,
                      "Changed offline here");
+    /* … said in the user's words. */
+    {
+      g_autofree char *differences = xpz_parked_change_describe_differences (change);
+      g_assert_cmpstr (differences, ==, "summary");
+    }
 
     /* … and "keep mine" sends it again, over their copy. */
     resolve (f, xpz_parked_change_get_id (change), XPZ_RESOLVE_KEEP_MINE);
