@@ -247,7 +247,8 @@ xpz_parked_change_describe_differences (XpzParkedChange *self)
     return NULL;
   g_ptr_array_sort (fields, compare_words);
   g_ptr_array_add (fields, NULL);
-  return g_strjoinv (", ", (char **) fields->pdata);
+  /* Translators: between the items of a list ("summary, phone number"). */
+  return g_strjoinv (C_("list separator", ", "), (char **) fields->pdata);
 }
 
 static void
