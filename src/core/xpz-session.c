@@ -253,6 +253,20 @@ save_credentials (XpzSession *self,
                            g_task_get_cancellable (task), store_secret_cb, task);
 }
 
+/* {"email": …, "password": …}: the body of signing in, and the start of signing up. */
+static JsonNode *
+credentials_body (const char *email,
+                  const char *password)
+{
+  JsonObject *obj = json_object_new ();
+  JsonNode *node = json_node_new (JSON_NODE_OBJECT);
+
+  json_object_set_string_member (obj, "email", email);
+  json_object_set_string_member (obj, "password", password);
+  json_node_take_object (node, obj);
+  return node;
+}
+
 /* --- sign in ---------------------------------------------------------------------- */
 
 static void
@@ -336,7 +350,6 @@ xpz_session_sign_in_async (XpzSession          *self,
                            gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) body = NULL;
 
   g_return_if_fail (XPZ_IS_SESSION (self));
@@ -344,14 +357,7 @@ xpz_session_sign_in_async (XpzSession          *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, xpz_session_sign_in_async);
-
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "email");
-  json_builder_add_string_value (builder, email);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, password);
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+  body = credentials_body (email, password);
 
   xpz_api_client_call_async (self->client, "POST", "/api/v1/sessions", body, NULL, NULL,
                              cancellable, sign_in_cb, g_steal_pointer (&task));
@@ -451,8 +457,8 @@ xpz_session_sign_up_async (XpzSession          *self,
                            gpointer             user_data)
 {
   g_autoptr (GTask) task = NULL;
-  g_autoptr (JsonBuilder) builder = json_builder_new ();
   g_autoptr (JsonNode) body = NULL;
+  JsonObject *obj;
   SignUp *data;
 
   g_return_if_fail (XPZ_IS_SESSION (self));
@@ -465,22 +471,12 @@ xpz_session_sign_up_async (XpzSession          *self,
   data->password = g_strdup (password);
   g_task_set_task_data (task, data, (GDestroyNotify) sign_up_free);
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "email");
-  json_builder_add_string_value (builder, email);
-  json_builder_set_member_name (builder, "password");
-  json_builder_add_string_value (builder, password);
-  json_builder_set_member_name (builder, "role");
-  json_builder_add_string_value (builder, role);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, name);
+  body = credentials_body (email, password);
+  obj = json_node_get_object (body);
+  json_object_set_string_member (obj, "role", role);
+  json_object_set_string_member (obj, "name", name);
   if (company != NULL && *company != '\0')
-    {
-      json_builder_set_member_name (builder, "company");
-      json_builder_add_string_value (builder, company);
-    }
-  json_builder_end_object (builder);
-  body = json_builder_get_root (builder);
+    json_object_set_string_member (obj, "company", company);
 
   xpz_api_client_call_async (self->client, "POST", "/api/v1/accounts", body, NULL, NULL,
                              cancellable, account_created_cb, g_steal_pointer (&task));

@@ -1879,6 +1879,26 @@ new_id (gint64 id)
   return p;
 }
 
+/* Steps and finalizes a prepared INSERT into @table, and tells the store's listeners.
+ * Returns the new row's id (for xpz_store_run_*), or %NULL with @error set. */
+static gint64 *
+insert_row (XpzStore      *self,
+            sqlite3       *db,
+            sqlite3_stmt  *stmt,
+            const char    *table,
+            GError       **error)
+{
+  gboolean ok = xpz_store_step_done (db, stmt, error);
+  gint64 id;
+
+  sqlite3_finalize (stmt);
+  if (!ok)
+    return NULL;
+  id = sqlite3_last_insert_rowid (db);
+  xpz_store_record_change (self, table, id, XPZ_STORE_CHANGE_INSERTED);
+  return new_id (id);
+}
+
 static gpointer
 add_experience_func (XpzStore      *self,
                      sqlite3       *db,
@@ -1888,8 +1908,6 @@ add_experience_func (XpzStore      *self,
 {
   Experience *e = data;
   sqlite3_stmt *stmt;
-  gboolean ok;
-  gint64 id;
 
   stmt = prepare (db,
                   "INSERT INTO experience (title, organisation, start_date, end_date)"
@@ -1901,13 +1919,7 @@ add_experience_func (XpzStore      *self,
   xpz_store_bind_text_or_null (stmt, 2, e->organisation);
   sqlite3_bind_text (stmt, 3, e->start_date, -1, SQLITE_STATIC);
   xpz_store_bind_text_or_null (stmt, 4, e->end_date != NULL && *e->end_date != '\0' ? e->end_date : NULL);
-  ok = xpz_store_step_done (db, stmt, error);
-  sqlite3_finalize (stmt);
-  if (!ok)
-    return NULL;
-  id = sqlite3_last_insert_rowid (db);
-  xpz_store_record_change (self, "experience", id, XPZ_STORE_CHANGE_INSERTED);
-  return new_id (id);
+  return insert_row (self, db, stmt, "experience", error);
 }
 
 gint64
@@ -2518,8 +2530,6 @@ add_candidate_func (XpzStore      *self,
 {
   CandidateInput *c = data;
   sqlite3_stmt *stmt;
-  gboolean ok;
-  gint64 id;
 
   stmt = prepare (db,
                   "INSERT INTO candidate (remote_id, headline, skills, location, updated_at)"
@@ -2532,13 +2542,7 @@ add_candidate_func (XpzStore      *self,
   xpz_store_bind_text_or_null (stmt, 3, c->skills);
   xpz_store_bind_text_or_null (stmt, 4, c->location);
   sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
-  ok = xpz_store_step_done (db, stmt, error);
-  sqlite3_finalize (stmt);
-  if (!ok)
-    return NULL;
-  id = sqlite3_last_insert_rowid (db);
-  xpz_store_record_change (self, "candidate", id, XPZ_STORE_CHANGE_INSERTED);
-  return new_id (id);
+  return insert_row (self, db, stmt, "candidate", error);
 }
 
 gint64
