@@ -24,6 +24,9 @@ struct _XpzWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
   XpzWelcomePage       *welcome_page;
+  XpzCandidatePage     *candidate_page;
+  XpzEmployerPage      *employer_page;
+  XpzPrivacyPage       *privacy_page;
   AdwWindowTitle       *sidebar_title;
   XpzSyncIndicator     *sync_indicator;
   GMenu                *accounts_section;
@@ -681,6 +684,9 @@ xpz_window_constructed (GObject *object)
 
   self->settings = g_object_ref (xpz_context_get_settings (self->context));
   xpz_welcome_page_set_context (self->welcome_page, self->context);
+  xpz_candidate_page_set_context (self->candidate_page, self->context);
+  xpz_employer_page_set_context (self->employer_page, self->context);
+  xpz_privacy_page_set_context (self->privacy_page, self->context);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -782,6 +788,9 @@ xpz_window_class_init (XpzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, candidate_page);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, employer_page);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, privacy_page);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, accounts_section);

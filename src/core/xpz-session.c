@@ -560,6 +560,146 @@ xpz_session_refresh_finish (XpzSession    *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* --- authenticated calls ------------------------------------------------------ */
+
+typedef struct
+{
+  char     *method;
+  char     *path;
+  JsonNode *body;
+  char     *idempotency_key;
+  char     *if_match;
+  gboolean  refreshed;
+} Call;
+
+static void
+call_free (Call *call)
+{
+  g_free (call->method);
+  g_free (call->path);
+  g_clear_pointer (&call->body, json_node_unref);
+  g_free (call->idempotency_key);
+  g_free (call->if_match);
+  g_free (call);
+}
+
+static void call_send (GTask *task);
+
+static void
+call_refreshed_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!xpz_session_refresh_finish (XPZ_SESSION (source), result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  call_send (g_steal_pointer (&task));
+}
+
+static void
+call_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  XpzSession *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  g_autoptr (XpzApiResponse) response = NULL;
+  g_autoptr (GError) error = NULL;
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  response = xpz_api_client_call_finish (XPZ_API_CLIENT (source), result, &error);
+  if (response == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (xpz_api_response_get_status (response) == 401 && !call->refreshed)
+    {
+      call->refreshed = TRUE;
+      xpz_session_refresh_async (self, cancellable, call_refreshed_cb, g_steal_pointer (&task));
+      return;
+    }
+  if (!xpz_api_response_check (response, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&response), g_object_unref);
+}
+
+static void
+call_send (GTask *task)
+{
+  XpzSession *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  xpz_api_client_call_async (self->client, call->method, call->path, call->body,
+                             call->idempotency_key, call->if_match, cancellable, call_cb,
+                             task);
+}
+
+/**
+ * xpz_session_call_async:
+ * @method: "GET", "POST", "PUT" or "DELETE"
+ * @path: e.g. "/api/v1/me/shares"
+ * @body: (nullable): the JSON body
+ * @idempotency_key: (nullable): for a mutating request
+ * @if_match: (nullable): an ETag the resource must still have
+ *
+ * One request on behalf of the signed-in account. A 401 refreshes the session once and
+ * retries; a refresh that fails ends in %XPZ_API_ERROR_UNAUTHORIZED. Any status outside
+ * 2xx is an error of %XPZ_API_ERROR (see xpz_api_response_check()).
+ */
+void
+xpz_session_call_async (XpzSession          *self,
+                        const char          *method,
+                        const char          *path,
+                        JsonNode            *body,
+                        const char          *idempotency_key,
+                        const char          *if_match,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  GTask *task;
+  Call *call;
+
+  g_return_if_fail (XPZ_IS_SESSION (self));
+  g_return_if_fail (method != NULL && path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xpz_session_call_async);
+  call = g_new0 (Call, 1);
+  call->method = g_strdup (method);
+  call->path = g_strdup (path);
+  call->body = body != NULL ? json_node_ref (body) : NULL;
+  call->idempotency_key = g_strdup (idempotency_key);
+  call->if_match = g_strdup (if_match);
+  g_task_set_task_data (task, call, (GDestroyNotify) call_free);
+  call_send (task);
+}
+
+/**
+ * xpz_session_call_finish:
+ *
+ * Returns: (transfer full): the successful response, or %NULL with @error set
+ */
+XpzApiResponse *
+xpz_session_call_finish (XpzSession    *self,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* --- restore ---------------------------------------------------------------------- */
 
 static void restore_me_cb (GObject *source, GAsyncResult *result, gpointer user_data);

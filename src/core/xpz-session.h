@@ -69,4 +69,17 @@ gboolean      xpz_session_sign_out_finish      (XpzSession          *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
 
+void          xpz_session_call_async           (XpzSession          *self,
+                                                const char          *method,
+                                                const char          *path,
+                                                JsonNode            *body,
+                                                const char          *idempotency_key,
+                                                const char          *if_match,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+XpzApiResponse *xpz_session_call_finish        (XpzSession          *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
 G_END_DECLS

@@ -492,6 +492,15 @@ static const char * const migrations[] = {
   "ALTER TABLE outbox ADD COLUMN parked_detail TEXT;"
   "ALTER TABLE outbox ADD COLUMN server_copy BLOB;"
   "ALTER TABLE outbox ADD COLUMN server_etag TEXT;",
+
+  /* 5: reserved: the employer experience */
+  "",
+
+  /* 6: reserved: the candidate experience */
+  "",
+
+  /* 7: reserved: the privacy center */
+  "",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == XPZ_STORE_SCHEMA_VERSION);

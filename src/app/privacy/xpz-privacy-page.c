@@ -11,6 +11,8 @@ struct _XpzPrivacyPage
 {
   AdwBin        parent_instance;
 
+  XpzContext   *context;
+
   AdwActionRow *controller_name_row;
   AdwActionRow *controller_address_row;
   AdwActionRow *controller_email_row;
@@ -66,7 +68,10 @@ contact_controller_action (GtkWidget  *widget,
 static void
 xpz_privacy_page_dispose (GObject *object)
 {
+  XpzPrivacyPage *self = XPZ_PRIVACY_PAGE (object);
+
   gtk_widget_dispose_template (GTK_WIDGET (object), XPZ_TYPE_PRIVACY_PAGE);
+  g_clear_object (&self->context);
 
   G_OBJECT_CLASS (xpz_privacy_page_parent_class)->dispose (object);
 }
@@ -99,4 +104,14 @@ xpz_privacy_page_init (XpzPrivacyPage *self)
   adw_action_row_set_subtitle (self->controller_address_row, CONTROLLER_ADDRESS);
   adw_action_row_set_subtitle (self->controller_email_row, CONTROLLER_EMAIL);
   adw_action_row_set_subtitle (self->controller_phone_row, CONTROLLER_PHONE);
+}
+
+void
+xpz_privacy_page_set_context (XpzPrivacyPage *self,
+                              XpzContext *context)
+{
+  g_return_if_fail (XPZ_IS_PRIVACY_PAGE (self));
+  g_return_if_fail (XPZ_IS_CONTEXT (context));
+
+  g_set_object (&self->context, context);
 }

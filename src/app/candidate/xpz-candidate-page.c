@@ -8,6 +8,8 @@
 struct _XpzCandidatePage
 {
   AdwBin parent_instance;
+
+  XpzContext   *context;
 };
 
 G_DEFINE_FINAL_TYPE (XpzCandidatePage, xpz_candidate_page, ADW_TYPE_BIN)
@@ -15,7 +17,10 @@ G_DEFINE_FINAL_TYPE (XpzCandidatePage, xpz_candidate_page, ADW_TYPE_BIN)
 static void
 xpz_candidate_page_dispose (GObject *object)
 {
+  XpzCandidatePage *self = XPZ_CANDIDATE_PAGE (object);
+
   gtk_widget_dispose_template (GTK_WIDGET (object), XPZ_TYPE_CANDIDATE_PAGE);
+  g_clear_object (&self->context);
 
   G_OBJECT_CLASS (xpz_candidate_page_parent_class)->dispose (object);
 }
@@ -36,4 +41,14 @@ static void
 xpz_candidate_page_init (XpzCandidatePage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+xpz_candidate_page_set_context (XpzCandidatePage *self,
+                                XpzContext *context)
+{
+  g_return_if_fail (XPZ_IS_CANDIDATE_PAGE (self));
+  g_return_if_fail (XPZ_IS_CONTEXT (context));
+
+  g_set_object (&self->context, context);
 }
