@@ -493,8 +493,50 @@ static const char * const migrations[] = {
   "ALTER TABLE outbox ADD COLUMN server_copy BLOB;"
   "ALTER TABLE outbox ADD COLUMN server_etag TEXT;",
 
-  /* 5: reserved: the employer experience */
-  "",
+  /* 5: the employer experience. Jobs as the platform sends them (and the employer's own
+   * postings, open or closed); matches with their whole-point score, pipeline stage,
+   * private note (encrypted: the candidate's personal data) and the introduction asked
+   * for; candidates as the anonymised summary, plus identifying fields (encrypted) only
+   * while some match of theirs is shared — purged as soon as none is. candidate_fts keeps
+   * indexing only the summary's words (headline = seniority band, skills, region). */
+  "ALTER TABLE job ADD COLUMN skills_json TEXT NOT NULL DEFAULT '[]'"
+  "  CHECK (json_valid (skills_json));"
+  "ALTER TABLE job ADD COLUMN country_code TEXT;"
+  "ALTER TABLE job ADD COLUMN salary_min INTEGER CHECK (salary_min >= 0);"
+  "ALTER TABLE job ADD COLUMN salary_max INTEGER CHECK (salary_max >= 0);"
+  "ALTER TABLE job ADD COLUMN salary_currency TEXT;"
+  "ALTER TABLE job ADD COLUMN salary_period TEXT;"
+  "ALTER TABLE job ADD COLUMN seniority TEXT"
+  "  CHECK (seniority IN ('junior', 'mid', 'senior', 'lead'));"
+  "ALTER TABLE job ADD COLUMN languages TEXT NOT NULL DEFAULT '[]'"
+  "  CHECK (json_valid (languages));"
+  "ALTER TABLE job ADD COLUMN etag TEXT;"
+  "ALTER TABLE job ADD COLUMN status TEXT NOT NULL DEFAULT 'open'"
+  "  CHECK (status IN ('open', 'closed'));"
+  "ALTER TABLE job ADD COLUMN own INTEGER NOT NULL DEFAULT 0 CHECK (own IN (0, 1));"
+  "ALTER TABLE job ADD COLUMN created_at INTEGER NOT NULL DEFAULT 0;"
+  "CREATE INDEX job_own ON job (own, status, id);"
+  "ALTER TABLE match ADD COLUMN points INTEGER NOT NULL DEFAULT 0"
+  "  CHECK (points >= 0 AND points <= 100);"
+  "UPDATE match SET points = CAST (round (score * 100) AS INTEGER);"
+  "ALTER TABLE match ADD COLUMN stage TEXT NOT NULL DEFAULT 'new'"
+  "  CHECK (stage IN ('new', 'reviewing', 'contacted', 'interviewing', 'offer', 'hired',"
+  "                   'rejected'));"
+  "ALTER TABLE match ADD COLUMN note BLOB;"
+  "ALTER TABLE match ADD COLUMN shared INTEGER NOT NULL DEFAULT 0 CHECK (shared IN (0, 1));"
+  "ALTER TABLE match ADD COLUMN intro_status TEXT"
+  "  CHECK (intro_status IN ('pending', 'accepted', 'declined'));"
+  "ALTER TABLE match ADD COLUMN intro_message TEXT;"
+  "ALTER TABLE match ADD COLUMN intro_at INTEGER;"
+  "CREATE INDEX match_ranked ON match (job_id, points DESC, id);"
+  "CREATE INDEX match_ranked_candidate ON match (candidate_id, points DESC, id);"
+  "ALTER TABLE candidate ADD COLUMN years INTEGER CHECK (years >= 0);"
+  "ALTER TABLE candidate ADD COLUMN seniority TEXT;"
+  "ALTER TABLE candidate ADD COLUMN full_name BLOB;"
+  "ALTER TABLE candidate ADD COLUMN email BLOB;"
+  "ALTER TABLE candidate ADD COLUMN phone BLOB;"
+  "ALTER TABLE candidate ADD COLUMN linkedin_url BLOB;"
+  "ALTER TABLE candidate ADD COLUMN shared_profile BLOB;",
 
   /* 6: reserved: the candidate experience */
   "",

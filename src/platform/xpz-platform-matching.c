@@ -117,6 +117,7 @@ static const struct { const char *alias; guint8 bit; } mode_table[] = {
 };
 
 static const char * const seniority_names[] = { "junior", "mid", "senior", "lead" };
+static const char * const seniority_words[] = { "junior", "mid-level", "senior", "lead" };
 static const int seniority_low[] = { 0, 2, 5, 8 };
 static const int seniority_high[] = { 2, 5, 10, 60 };
 
@@ -1156,7 +1157,7 @@ append_detail (XpzPlatformMatcher    *self,
         g_string_append (detail, "Unknown: no dated work experience");
       else
         g_string_append_printf (detail, "%d years of experience for a %s role (%d–%d years)",
-                                c->years, seniority_names[j->seniority],
+                                c->years, seniority_words[j->seniority],
                                 seniority_low[j->seniority], seniority_high[j->seniority]);
       break;
     case XPZ_FACTOR_LOCATION:
@@ -1226,6 +1227,149 @@ append_detail (XpzPlatformMatcher    *self,
     }
 }
 
+/* The facts a detail sentence is made of, as a JSON object, so that a client can say
+ * the same in its user's language. Only the job's words (skill and city names, the
+ * language names) and numbers. */
+static void
+append_string_array (GString   *out,
+                     GPtrArray *items)
+{
+  g_string_append_c (out, '[');
+  for (guint i = 0; i < items->len; i++)
+    {
+      if (i > 0)
+        g_string_append_c (out, ',');
+      xpz_platform_json_append_string (out, g_ptr_array_index (items, i));
+    }
+  g_string_append_c (out, ']');
+}
+
+static void
+append_facts (XpzPlatformMatcher    *self,
+              const XpzCandidateVec *c,
+              const XpzJobVec       *j,
+              const XpzScore        *score,
+              guint                  f,
+              GString               *out)
+{
+  switch ((XpzFactor) f)
+    {
+    case XPZ_FACTOR_SKILLS:
+      if (j->n_skills == 0)
+        g_string_append (out, "{\"unknown\":\"job\"}");
+      else if (c->n_skills == 0 && score->status[f] != XPZ_FACTOR_STATUS_GATE_FAILED)
+        g_string_append (out, "{\"unknown\":\"candidate\"}");
+      else
+        {
+          g_autoptr(GPtrArray) have = g_ptr_array_new ();
+          g_autoptr(GPtrArray) missing = g_ptr_array_new ();
+          g_autoptr(GPtrArray) gates = g_ptr_array_new ();
+
+          for (guint i = 0; i < j->n_skills; i++)
+            {
+              const char *name = g_ptr_array_index (self->skill_names, j->skills[i] - 1);
+
+              g_ptr_array_add (has_skill (c, j->skills[i]) ? have
+                               : j->must_have[i] ? gates : missing, (gpointer) name);
+            }
+          g_string_append_printf (out, "{\"total\":%u,\"matched\":", j->n_skills);
+          append_string_array (out, have);
+          g_string_append (out, ",\"missing\":");
+          append_string_array (out, missing);
+          g_string_append (out, ",\"must_have_missing\":");
+          append_string_array (out, gates);
+          g_string_append_c (out, '}');
+        }
+      break;
+    case XPZ_FACTOR_SENIORITY:
+      if (j->seniority < 0)
+        g_string_append (out, "{\"unknown\":\"job\"}");
+      else if (c->years < 0)
+        g_string_append (out, "{\"unknown\":\"candidate\"}");
+      else
+        g_string_append_printf (out, "{\"years\":%d,\"level\":\"%s\",\"min\":%d,\"max\":%d}",
+                                c->years, seniority_names[j->seniority],
+                                seniority_low[j->seniority], seniority_high[j->seniority]);
+      break;
+    case XPZ_FACTOR_LOCATION:
+      if (j->work_mode == 1)
+        {
+          if (c->work_modes == 0)
+            g_string_append (out, "{\"remote_role\":true,\"unknown\":\"candidate\"}");
+          else
+            g_string_append_printf (out, "{\"remote_role\":true,\"accepted\":%s}",
+                                    (c->work_modes & 1) ? "true" : "false");
+          break;
+        }
+      if (j->city == 0)
+        g_string_append (out, "{\"unknown\":\"job\"}");
+      else if (c->n_cities == 0 && c->relocate < 0)
+        g_string_append (out, "{\"unknown\":\"candidate\"}");
+      else
+        {
+          g_string_append (out, "{\"city\":");
+          xpz_platform_json_append_string (out, city_display (self, j->city));
+          g_string_append_printf (out, ",\"outcome\":\"%s\",\"work_mode_mismatch\":%s}",
+                                  targets_city (c, j->city) ? "targets"
+                                  : c->relocate > 0 ? "relocate" : "elsewhere",
+                                  (j->work_mode > 1 && c->work_modes != 0 &&
+                                   !(c->work_modes & j->work_mode)) ? "true" : "false");
+        }
+      break;
+    case XPZ_FACTOR_SALARY:
+      if (j->salary_min < 0)
+        g_string_append (out, "{\"unknown\":\"job\"}");
+      else if (c->salary_min < 0)
+        g_string_append (out, "{\"unknown\":\"candidate\"}");
+      else if (strcmp (j->currency, c->currency) != 0)
+        {
+          g_string_append (out, "{\"unknown\":\"currency\",\"job_currency\":");
+          xpz_platform_json_append_string (out, j->currency);
+          g_string_append (out, ",\"currency\":");
+          xpz_platform_json_append_string (out, c->currency);
+          g_string_append_c (out, '}');
+        }
+      else if (j->salary_max >= c->salary_min)
+        g_string_append (out, "{\"overlap\":true}");
+      else
+        g_string_append_printf (out, "{\"overlap\":false,\"above_percent\":%d}",
+                                (int) lround (100.0 * (c->salary_min - j->salary_max) / MAX (j->salary_max, 1.0)));
+      break;
+    case XPZ_FACTOR_CONTRACT:
+      if (j->contract == 0)
+        g_string_append (out, "{\"unknown\":\"job\"}");
+      else if (c->contracts == 0)
+        g_string_append (out, "{\"unknown\":\"candidate\"}");
+      else
+        g_string_append_printf (out, "{\"among_preferences\":%s}",
+                                (c->contracts & j->contract) ? "true" : "false");
+      break;
+    case XPZ_FACTOR_LANGUAGES:
+      if (j->languages == 0)
+        g_string_append (out, "{\"unknown\":\"job\"}");
+      else if (c->languages == 0)
+        g_string_append (out, "{\"unknown\":\"candidate\"}");
+      else
+        {
+          g_autoptr(GPtrArray) spoken = g_ptr_array_new ();
+
+          for (guint b = 0; b < G_N_ELEMENTS (language_names); b++)
+            if ((j->languages & (1u << b)) && (c->languages & (1u << b)))
+              g_ptr_array_add (spoken, (gpointer) language_names[b]);
+          g_string_append (out, "{\"spoken\":");
+          append_string_array (out, spoken);
+          g_string_append_printf (out, ",\"matched\":%d,\"required\":%d}",
+                                  __builtin_popcount (c->languages & j->languages),
+                                  __builtin_popcount (j->languages));
+        }
+      break;
+    case XPZ_N_FACTORS:
+    default:
+      g_string_append (out, "{}");
+      break;
+    }
+}
+
 /*
  * The explanation. Details only quote the job's own words (its skills, city) and
  * numbers: never the candidate's free text, so the same factors are safe to show on
@@ -1252,6 +1396,9 @@ xpz_platform_matcher_factors_json (XpzPlatformMatcher    *self,
 
       append_detail (self, c, j, score, f, detail);
       json_object_set_string_member (o, "detail", detail->str);
+      g_string_truncate (detail, 0);
+      append_facts (self, c, j, score, f, detail);
+      json_object_set_member (o, "facts", json_from_string (detail->str, NULL));
       json_array_add_object_element (array, o);
     }
   node = json_node_new (JSON_NODE_ARRAY);
@@ -1316,6 +1463,8 @@ xpz_platform_matcher_factors_append (XpzPlatformMatcher    *self,
                               f ? "," : "", factor_names[f], factor_weights[f], score->points[f],
                               status_names[score->status[f]]);
       xpz_platform_json_append_string (out, detail->str);
+      g_string_append (out, ",\"facts\":");
+      append_facts (self, c, j, score, f, out);
       g_string_append_c (out, '}');
     }
   g_string_append_c (out, ']');
