@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "xpz-json-scan.h"
+
+/* B3: the change feed's scanner accepts exactly JSON, and reads what json-glib reads. */
+
+static void
+test_valid (void)
+{
+  static const char *docs[] = {
+    "{}", "[]", "0", "-0.5e+3", "\"\"", "true", "false", "null", " \n\t{ } \r\n",
+    "{\"a\":[1,2,{\"b\":null}],\"c\":\"\\u00e9\\\"\\\\\\/\\b\\f\\n\\r\\t\"}",
+    "[\"مرحبا\", \"Fès\", \"\\ud83d\\ude00\"]",
+    "{\"changes\":[{\"kind\":\"match\",\"id\":\"1:2\",\"op\":\"upsert\",\"data\":{\"score\":71}}],\"more\":false}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      XpzJsonSpan root;
+
+      g_assert_true (xpz_json_scan_validate (docs[i], strlen (docs[i]), &root, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (root.type, !=, XPZ_JSON_NONE);
+    }
+}
+
+static void
+test_invalid (void)
+{
+  static const char *docs[] = {
+    "", " ", "{", "}", "[1,]", "{\"a\"}", "{\"a\":}", "{a:1}", "[01]", "[1.]", "[.5]", "[1e]",
+    "[-]", "\"abc", "\"a\nb\"", "\"\\x\"", "\"\\u12\"", "\"\\u12G4\"", "tru", "nul", "[1] [2]",
+    "{\"a\":1,}", "[\"\xff\"]", "[\"\xc3\"]", "NaN", "[Infinity]", "{\"a\" 1}", "[1 2]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      XpzJsonSpan root;
+
+      if (xpz_json_scan_validate (docs[i], strlen (docs[i]), &root, &error))
+        g_error ("accepted %s", docs[i]);
+      g_assert_error (error, XPZ_JSON_SCAN_ERROR, XPZ_JSON_SCAN_ERROR_SYNTAX);
+    }
+}
+
+static void
+test_depth (void)
+{
+  g_autoptr(GString) deep = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  XpzJsonSpan root;
+
+  for (int i = 0; i < XPZ_JSON_SCAN_MAX_DEPTH; i++)
+    g_string_append_c (deep, '[');
+  for (int i = 0; i < XPZ_JSON_SCAN_MAX_DEPTH; i++)
+    g_string_append_c (deep, ']');
+  g_assert_true (xpz_json_scan_validate (deep->str, deep->len, &root, NULL));
+  g_string_prepend_c (deep, '[');
+  g_string_append_c (deep, ']');
+  g_assert_false (xpz_json_scan_validate (deep->str, deep->len, &root, &error));
+  g_assert_error (error, XPZ_JSON_SCAN_ERROR, XPZ_JSON_SCAN_ERROR_TOO_DEEP);
+}
+
+static void
+test_walk (void)
+{
+  const char *doc = " { \"cursor\" : \"c\\u0031\", \"changes\" : [ {\"kind\":\"match\",\"id\":12,"
+                    "\"data\":{\"score\":71.5,\"shared\":true,\"note\":null,\"name\":\"Fès \\ud83d\\ude00\"}},"
+                    " {\"kind\":\"job\",\"id\":\"7\",\"op\":\"delete\"} ] , \"more\" : false } ";
+  XpzJsonSpan root, changes, change, value, data;
+  gsize cursor = 0;
+  guint n = 0;
+  double score;
+  gint64 id;
+
+  g_assert_true (xpz_json_scan_validate (doc, strlen (doc), &root, NULL));
+  g_assert_cmpint (root.type, ==, XPZ_JSON_OBJECT);
+  g_assert_true (xpz_json_object_get (&root, "cursor", &value));
+  g_assert_cmpstr (xpz_json_span_dup_string (&value), ==, "c1");
+  g_assert_true (xpz_json_object_get (&root, "more", &value));
+  g_assert_cmpint (value.type, ==, XPZ_JSON_FALSE);
+  g_assert_false (xpz_json_object_get (&root, "missing", &value));
+  g_assert_true (xpz_json_object_get (&root, "changes", &changes));
+  g_assert_cmpint (changes.type, ==, XPZ_JSON_ARRAY);
+
+  while (xpz_json_array_next (&changes, &cursor, &change))
+    {
+      g_autofree char *id_text = NULL;
+
+      g_assert_true (xpz_json_object_get (&change, "id", &value));
+      id_text = xpz_json_span_dup_id (&value);
+      if (n == 0)
+        {
+          g_autofree char *name = NULL;
+          g_autofree char *text = NULL;
+
+          g_assert_cmpstr (id_text, ==, "12");
+          g_assert_true (xpz_json_span_get_int (&value, &id));
+          g_assert_cmpint (id, ==, 12);
+          g_assert_true (xpz_json_object_get (&change, "data", &data));
+          g_assert_true (xpz_json_object_get (&data, "score", &value));
+          g_assert_true (xpz_json_span_get_double (&value, &score));
+          g_assert_cmpfloat (score, ==, 71.5);
+          g_assert_true (xpz_json_object_get (&data, "shared", &value));
+          g_assert_true (xpz_json_span_get_bool (&value));
+          g_assert_true (xpz_json_object_get (&data, "note", &value));
+          g_assert_cmpint (value.type, ==, XPZ_JSON_NULL);
+          g_assert_null (xpz_json_span_dup_string (&value));
+          g_assert_true (xpz_json_object_get (&data, "name", &value));
+          name = xpz_json_span_dup_string (&value);
+          g_assert_cmpstr (name, ==, "Fès \xf0\x9f\x98\x80");
+          text = xpz_json_span_dup_text (&data);
+          g_assert_true (g_str_has_prefix (text, "{\"score\":71.5"));
+          g_assert_true (g_str_has_suffix (text, "}"));
+        }
+      else
+        {
+          g_assert_cmpstr (id_text, ==, "7");
+          g_assert_true (xpz_json_object_get (&change, "op", &value));
+          g_assert_true (xpz_json_span_equal (&value, "delete"));
+          g_assert_false (xpz_json_span_equal (&value, "delet"));
+        }
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 2);
+}
+
+/* Every string of a document, unescaped by the scanner and by json-glib, the same. */
+static void
+test_same_as_json_glib (void)
+{
+  const char *doc = "[\"plain\", \"\\u0041\\u00e9\\u0645\", \"\\ud834\\udd1e\", \"tab\\tend\","
+                    " \"\\\"quoted\\\"\", \"Casablanca-Settat\", \"\\/slash\"]";
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  XpzJsonSpan root, value;
+  JsonArray *array;
+  gsize cursor = 0;
+  guint i = 0;
+
+  g_assert_true (json_parser_load_from_data (parser, doc, -1, NULL));
+  array = json_node_get_array (json_parser_get_root (parser));
+  g_assert_true (xpz_json_scan_validate (doc, strlen (doc), &root, NULL));
+  while (xpz_json_array_next (&root, &cursor, &value))
+    {
+      g_autofree char *mine = xpz_json_span_dup_string (&value);
+
+      g_assert_cmpstr (mine, ==, json_array_get_string_element (array, i));
+      i++;
+    }
+  g_assert_cmpuint (i, ==, json_array_get_length (array));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/json-scan/B3/valid-documents", test_valid);
+  g_test_add_func ("/json-scan/B3/invalid-documents-refused", test_invalid);
+  g_test_add_func ("/json-scan/B3/depth-limit", test_depth);
+  g_test_add_func ("/json-scan/B3/walk-spans", test_walk);
+  g_test_add_func ("/json-scan/B3/strings-as-json-glib", test_same_as_json_glib);
+  return g_test_run ();
+}
