@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "xpz-api-client.h"
+#include "xpz-json-scan.h"
 
 /* The platform API over HTTP: one SoupSession per client, TLS always verified (there is
  * no certificate-override code anywhere in the app), plain HTTP only to loopback, a
@@ -155,6 +156,7 @@ typedef struct
 {
   SoupMessage *message;
   gint64       started;
+  gboolean     raw;         /* a successful answer is checked, not parsed into a tree */
   /* the answer, for the parsing thread */
   GBytes      *bytes;
   guint        status;
@@ -226,6 +228,24 @@ parse_thread (GTask        *task,
   g_autoptr (GError) error = NULL;
   gsize len;
   const char *text = g_bytes_get_data (data->bytes, &len);
+
+  if (data->raw && data->status >= 200 && data->status < 300)
+    {
+      XpzJsonSpan root;
+      XpzApiResponse *response;
+
+      if (!xpz_json_scan_validate (text, len, &root, &error))
+        {
+          g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
+                                   _("The platform’s answer is not valid JSON (%s)"),
+                                   error->message);
+          return;
+        }
+      response = xpz_api_response_new (data->status, NULL, data->etag, data->retry_after);
+      xpz_api_response_set_bytes (response, data->bytes);
+      g_task_return_pointer (task, response, g_object_unref);
+      return;
+    }
 
   if (!json_parser_load_from_data (parser, text, (gssize) len, &error))
     {
@@ -319,6 +339,10 @@ send_cb (GObject      *source,
  * Completes with an #XpzApiResponse for any HTTP status (see xpz_api_response_check()),
  * or an #XpzApiError when there is no usable answer.
  */
+static void call_start (XpzApiClient *self, GTask *task, gboolean raw, const char *method,
+                        const char *path, JsonNode *body, const char *idempotency_key,
+                        const char *if_match, GCancellable *cancellable);
+
 void
 xpz_api_client_call_async (XpzApiClient        *self,
                            const char          *method,
@@ -330,18 +354,59 @@ xpz_api_client_call_async (XpzApiClient        *self,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
-  g_autoptr (GTask) task = NULL;
-  g_autoptr (GUri) base = NULL;
-  g_autoptr (GUri) uri = NULL;
-  g_autoptr (GError) error = NULL;
-  SoupMessageHeaders *headers;
-  CallData *data;
+  GTask *task;
 
   g_return_if_fail (XPZ_IS_API_CLIENT (self));
   g_return_if_fail (method != NULL && path != NULL && path[0] == '/');
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, xpz_api_client_call_async);
+  call_start (self, task, FALSE, method, path, body, idempotency_key, if_match, cancellable);
+}
+
+/**
+ * xpz_api_client_call_raw_async:
+ *
+ * As xpz_api_client_call_async(), but a successful answer is only checked to be JSON
+ * (xpz_json_scan_validate(), off the main thread) and comes as text:
+ * xpz_api_response_get_bytes(). For the change feed's large pages. Error answers are
+ * parsed as usual. Finish with xpz_api_client_call_finish().
+ */
+void
+xpz_api_client_call_raw_async (XpzApiClient        *self,
+                               const char          *method,
+                               const char          *path,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (XPZ_IS_API_CLIENT (self));
+  g_return_if_fail (method != NULL && path != NULL && path[0] == '/');
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xpz_api_client_call_async);
+  call_start (self, task, TRUE, method, path, NULL, NULL, NULL, cancellable);
+}
+
+static void
+call_start (XpzApiClient *self,
+            GTask        *task_in,
+            gboolean      raw,
+            const char   *method,
+            const char   *path,
+            JsonNode     *body,
+            const char   *idempotency_key,
+            const char   *if_match,
+            GCancellable *cancellable)
+{
+  g_autoptr (GTask) task = task_in;
+  g_autoptr (GUri) base = NULL;
+  g_autoptr (GUri) uri = NULL;
+  g_autoptr (GError) error = NULL;
+  SoupMessageHeaders *headers;
+  CallData *data;
 
   base = g_uri_parse (self->base_url, G_URI_FLAGS_NONE, &error);
   if (base != NULL)
@@ -354,6 +419,7 @@ xpz_api_client_call_async (XpzApiClient        *self,
     }
 
   data = g_new0 (CallData, 1);
+  data->raw = raw;
   data->message = soup_message_new_from_uri (method, uri);
   data->started = g_get_monotonic_time ();
   g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);

@@ -29,6 +29,12 @@ void            xpz_api_client_call_async        (XpzApiClient         *self,
                                                   GCancellable         *cancellable,
                                                   GAsyncReadyCallback   callback,
                                                   gpointer              user_data);
+void            xpz_api_client_call_raw_async    (XpzApiClient         *self,
+                                                  const char           *method,
+                                                  const char           *path,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
 XpzApiResponse *xpz_api_client_call_finish       (XpzApiClient         *self,
                                                   GAsyncResult         *result,
                                                   GError              **error);

@@ -15,6 +15,7 @@ struct _XpzApiResponse
 
   guint     status;
   JsonNode *body;
+  GBytes   *bytes;
   char     *etag;
   gint64    retry_after;
 };
@@ -28,6 +29,7 @@ xpz_api_response_finalize (GObject *object)
   XpzApiResponse *self = XPZ_API_RESPONSE (object);
 
   g_clear_pointer (&self->body, json_node_unref);
+  g_clear_pointer (&self->bytes, g_bytes_unref);
   g_clear_pointer (&self->etag, g_free);
 
   G_OBJECT_CLASS (xpz_api_response_parent_class)->finalize (object);
@@ -70,6 +72,33 @@ xpz_api_response_get_status (XpzApiResponse *self)
 {
   g_return_val_if_fail (XPZ_IS_API_RESPONSE (self), 0);
   return self->status;
+}
+
+/**
+ * xpz_api_response_set_bytes:
+ * @bytes: the body's text, already checked to be one JSON value
+ *
+ * For a response read without a tree (xpz_api_client_call_raw_async()).
+ */
+void
+xpz_api_response_set_bytes (XpzApiResponse *self,
+                            GBytes         *bytes)
+{
+  g_return_if_fail (XPZ_IS_API_RESPONSE (self));
+
+  g_clear_pointer (&self->bytes, g_bytes_unref);
+  self->bytes = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+}
+
+/**
+ * xpz_api_response_get_bytes:
+ * Returns: (transfer none) (nullable): the body's JSON text, for a raw call
+ */
+GBytes *
+xpz_api_response_get_bytes (XpzApiResponse *self)
+{
+  g_return_val_if_fail (XPZ_IS_API_RESPONSE (self), NULL);
+  return self->bytes;
 }
 
 /**

@@ -53,6 +53,9 @@ XpzApiResponse *xpz_api_response_new                (guint           status,
                                                      const char     *etag,
                                                      gint64          retry_after_seconds);
 guint           xpz_api_response_get_status         (XpzApiResponse *self);
+void            xpz_api_response_set_bytes          (XpzApiResponse *self,
+                                                     GBytes         *bytes);
+GBytes         *xpz_api_response_get_bytes          (XpzApiResponse *self);
 JsonNode       *xpz_api_response_get_body           (XpzApiResponse *self);
 JsonObject     *xpz_api_response_get_object         (XpzApiResponse *self);
 const char     *xpz_api_response_get_etag           (XpzApiResponse *self);

@@ -624,16 +624,92 @@ xpz_json_span_get_bool (const XpzJsonSpan *span)
   return span != NULL && span->type == XPZ_JSON_TRUE;
 }
 
-/* A json-glib tree of a (small) value, for code that wants one. */
+/* A json-glib tree of a value of validated text, built straight from the spans (no
+ * second parse). */
 JsonNode *
 xpz_json_span_to_node (const XpzJsonSpan *span)
 {
-  g_autoptr (JsonParser) parser = NULL;
+  JsonNode *node;
 
-  if (span == NULL || span->type == XPZ_JSON_NONE)
+  if (span == NULL)
     return NULL;
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, span->text, (gssize) span->len, NULL))
-    return NULL;
-  return json_parser_steal_root (parser);
+  switch (span->type)
+    {
+    case XPZ_JSON_OBJECT:
+      {
+        JsonObject *object = json_object_new ();
+        XpzJsonSpan key, value;
+        gsize cursor = 0;
+
+        while (xpz_json_object_next (span, &cursor, &key, &value))
+          {
+            g_autofree char *name = xpz_json_span_dup_string (&key);
+            JsonNode *member = xpz_json_span_to_node (&value);
+
+            if (name != NULL && member != NULL)
+              json_object_set_member (object, name, member);
+          }
+        node = json_node_new (JSON_NODE_OBJECT);
+        json_node_take_object (node, object);
+        return node;
+      }
+    case XPZ_JSON_ARRAY:
+      {
+        JsonArray *array = json_array_new ();
+        XpzJsonSpan value;
+        gsize cursor = 0;
+
+        while (xpz_json_array_next (span, &cursor, &value))
+          {
+            JsonNode *element = xpz_json_span_to_node (&value);
+
+            if (element != NULL)
+              json_array_add_element (array, element);
+          }
+        node = json_node_new (JSON_NODE_ARRAY);
+        json_node_take_array (node, array);
+        return node;
+      }
+    case XPZ_JSON_STRING:
+      {
+        g_autofree char *text = xpz_json_span_dup_string (span);
+
+        node = json_node_new (JSON_NODE_VALUE);
+        json_node_set_string (node, text);
+        return node;
+      }
+    case XPZ_JSON_NUMBER:
+      {
+        double d = 0;
+        gboolean integer = memchr (span->text, '.', span->len) == NULL &&
+                           memchr (span->text, 'e', span->len) == NULL &&
+                           memchr (span->text, 'E', span->len) == NULL;
+
+        node = json_node_new (JSON_NODE_VALUE);
+        if (integer && span->len < 19)
+          {
+            char buffer[20];
+
+            memcpy (buffer, span->text, span->len);
+            buffer[span->len] = '\0';
+            json_node_set_int (node, g_ascii_strtoll (buffer, NULL, 10));
+          }
+        else
+          {
+            xpz_json_span_get_double (span, &d);
+            json_node_set_double (node, d);
+          }
+        return node;
+      }
+    case XPZ_JSON_TRUE:
+    case XPZ_JSON_FALSE:
+      node = json_node_new (JSON_NODE_VALUE);
+      json_node_set_boolean (node, span->type == XPZ_JSON_TRUE);
+      return node;
+    case XPZ_JSON_NULL:
+      return json_node_new (JSON_NODE_NULL);
+    case XPZ_JSON_NONE:
+    default:
+      return NULL;
+    }
 }

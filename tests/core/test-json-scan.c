@@ -155,6 +155,21 @@ test_same_as_json_glib (void)
   g_assert_cmpuint (i, ==, json_array_get_length (array));
 }
 
+/* The tree built from spans is the tree json-glib builds. */
+static void
+test_to_node (void)
+{
+  const char *doc = "{\"a\":[1,-2.5,1e3,true,false,null,\"\\u00e9\"],\"b\":{\"c\":{}},\"d\":[],"
+                    "\"big\":12345678901234}";
+  g_autoptr(JsonNode) expected = json_from_string (doc, NULL);
+  g_autoptr(JsonNode) mine = NULL;
+  XpzJsonSpan root;
+
+  g_assert_true (xpz_json_scan_validate (doc, strlen (doc), &root, NULL));
+  mine = xpz_json_span_to_node (&root);
+  g_assert_true (json_node_equal (mine, expected));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -165,5 +180,6 @@ main (int    argc,
   g_test_add_func ("/json-scan/B3/depth-limit", test_depth);
   g_test_add_func ("/json-scan/B3/walk-spans", test_walk);
   g_test_add_func ("/json-scan/B3/strings-as-json-glib", test_same_as_json_glib);
+  g_test_add_func ("/json-scan/B3/tree-as-json-glib", test_to_node);
   return g_test_run ();
 }
