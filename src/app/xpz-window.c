@@ -24,9 +24,10 @@ struct _XpzWindow
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
   XpzWelcomePage       *welcome_page;
-  XpzCandidatePage     *candidate_page;
-  XpzEmployerPage      *employer_page;
-  XpzPrivacyPage       *privacy_page;
+  /* Each area's page is made the first time it is shown (start-up builds only one). */
+  AdwBin               *candidate_bin;
+  AdwBin               *employer_bin;
+  AdwBin               *privacy_bin;
   AdwWindowTitle       *sidebar_title;
   XpzSyncIndicator     *sync_indicator;
   GMenu                *accounts_section;
@@ -119,6 +120,32 @@ xpz_window_enter_demo (XpzWindow  *self,
 }
 
 static void
+ensure_area_page (XpzWindow  *self,
+                  const char *area)
+{
+  GtkWidget *page;
+
+  if (g_strcmp0 (area, "candidate") == 0 && adw_bin_get_child (self->candidate_bin) == NULL)
+    {
+      page = g_object_new (XPZ_TYPE_CANDIDATE_PAGE, NULL);
+      xpz_candidate_page_set_context (XPZ_CANDIDATE_PAGE (page), self->context);
+      adw_bin_set_child (self->candidate_bin, page);
+    }
+  else if (g_strcmp0 (area, "employer") == 0 && adw_bin_get_child (self->employer_bin) == NULL)
+    {
+      page = g_object_new (XPZ_TYPE_EMPLOYER_PAGE, NULL);
+      xpz_employer_page_set_context (XPZ_EMPLOYER_PAGE (page), self->context);
+      adw_bin_set_child (self->employer_bin, page);
+    }
+  else if (g_strcmp0 (area, "privacy") == 0 && adw_bin_get_child (self->privacy_bin) == NULL)
+    {
+      page = g_object_new (XPZ_TYPE_PRIVACY_PAGE, NULL);
+      xpz_privacy_page_set_context (XPZ_PRIVACY_PAGE (page), self->context);
+      adw_bin_set_child (self->privacy_bin, page);
+    }
+}
+
+static void
 sidebar_row_selected_cb (XpzWindow     *self,
                          GtkListBoxRow *row,
                          GtkListBox    *list)
@@ -130,6 +157,7 @@ sidebar_row_selected_cb (XpzWindow     *self,
     return;
 
   area = gtk_widget_get_name (GTK_WIDGET (row));
+  ensure_area_page (self, area);
   gtk_stack_set_visible_child_name (self->stack, area);
   page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
   adw_window_title_set_title (self->content_title, gtk_stack_page_get_title (page));
@@ -528,6 +556,21 @@ erase_response_cb (AdwMessageDialog *dialog,
                               g_object_ref (self));
 }
 
+/**
+ * xpz_window_erase_account:
+ *
+ * For an account the platform has deleted (R7.2): signs the current session out and
+ * erases this computer's copy — database, files, tokens and at-rest key — without
+ * asking, then shows the next signed-in account or the welcome page.
+ */
+void
+xpz_window_erase_account (XpzWindow *self)
+{
+  g_return_if_fail (XPZ_IS_WINDOW (self));
+
+  erase_response_cb (NULL, "erase", self);
+}
+
 static void
 sign_out_erase_action (GtkWidget  *widget,
                        const char *action_name,
@@ -621,6 +664,7 @@ restore_cb (GObject      *source,
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       message = g_strdup_printf (_("Sign in again: %s"), error->message);
+      gtk_stack_set_visible_child_name (self->main_stack, "welcome");
       toast (self, message);
       return;
     }
@@ -644,6 +688,9 @@ restore_session (XpzWindow *self)
   if (client == NULL)
     return;
   session = xpz_session_new (client, xpz_context_get_secrets (self->context));
+  /* A remembered account starts on its areas, not on a welcome page it would leave a
+   * moment later; the welcome page comes back only if the session cannot be restored. */
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
   xpz_session_restore_async (session, account_id, role, self->cancellable, restore_cb,
                              g_object_ref (self));
 }
@@ -684,9 +731,6 @@ xpz_window_constructed (GObject *object)
 
   self->settings = g_object_ref (xpz_context_get_settings (self->context));
   xpz_welcome_page_set_context (self->welcome_page, self->context);
-  xpz_candidate_page_set_context (self->candidate_page, self->context);
-  xpz_employer_page_set_context (self->employer_page, self->context);
-  xpz_privacy_page_set_context (self->privacy_page, self->context);
 
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (self->settings, "window-width"),
@@ -788,9 +832,9 @@ xpz_window_class_init (XpzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, welcome_page);
-  gtk_widget_class_bind_template_child (widget_class, XpzWindow, candidate_page);
-  gtk_widget_class_bind_template_child (widget_class, XpzWindow, employer_page);
-  gtk_widget_class_bind_template_child (widget_class, XpzWindow, privacy_page);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, candidate_bin);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, employer_bin);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, privacy_bin);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, accounts_section);

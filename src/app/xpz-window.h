@@ -17,5 +17,6 @@ gboolean    xpz_window_show_area        (XpzWindow      *self,
                                          const char     *area);
 void        xpz_window_enter_demo       (XpzWindow      *self,
                                          const char     *role);
+void        xpz_window_erase_account    (XpzWindow      *self);
 
 G_END_DECLS
