@@ -243,6 +243,8 @@ parse_thread (GTask        *task,
         }
       response = xpz_api_response_new (data->status, NULL, data->etag, data->retry_after);
       xpz_api_response_set_bytes (response, data->bytes);
+      if (root.type == XPZ_JSON_OBJECT)
+        xpz_api_response_index_members (response, &root);
       g_task_return_pointer (task, response, g_object_unref);
       return;
     }

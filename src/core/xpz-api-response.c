@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "xpz-api-response.h"
+#include "xpz-json-scan.h"
 
 /* One answer of the platform: status, JSON body, validators and retry hints.
  * Every HTTP status is a response; xpz_api_response_check() maps it to an XpzApiError. */
@@ -16,6 +17,7 @@ struct _XpzApiResponse
   guint     status;
   JsonNode *body;
   GBytes   *bytes;
+  GArray   *members;   /* of Member: the top-level members of a raw body */
   char     *etag;
   gint64    retry_after;
 };
@@ -30,6 +32,7 @@ xpz_api_response_finalize (GObject *object)
 
   g_clear_pointer (&self->body, json_node_unref);
   g_clear_pointer (&self->bytes, g_bytes_unref);
+  g_clear_pointer (&self->members, g_array_unref);
   g_clear_pointer (&self->etag, g_free);
 
   G_OBJECT_CLASS (xpz_api_response_parent_class)->finalize (object);
@@ -86,8 +89,64 @@ xpz_api_response_set_bytes (XpzApiResponse *self,
 {
   g_return_if_fail (XPZ_IS_API_RESPONSE (self));
 
+  g_clear_pointer (&self->members, g_array_unref);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   self->bytes = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+}
+
+typedef struct
+{
+  XpzJsonSpan name;
+  XpzJsonSpan value;
+} Member;
+
+/**
+ * xpz_api_response_index_members:
+ * @root: the body's value, from xpz_json_scan_validate() over the bytes
+ *
+ * Notes where each top-level member of a raw JSON object body is, so that
+ * xpz_api_response_get_member() is cheap (call this on the thread that checked it).
+ */
+void
+xpz_api_response_index_members (XpzApiResponse    *self,
+                                const XpzJsonSpan *root)
+{
+  Member member;
+  gsize cursor = 0;
+
+  g_return_if_fail (XPZ_IS_API_RESPONSE (self));
+  g_return_if_fail (self->bytes != NULL);
+
+  g_clear_pointer (&self->members, g_array_unref);
+  self->members = g_array_new (FALSE, FALSE, sizeof (Member));
+  while (xpz_json_object_next (root, &cursor, &member.name, &member.value))
+    g_array_append_val (self->members, member);
+}
+
+/**
+ * xpz_api_response_get_member:
+ * @value: (out): where the member's value is in xpz_api_response_get_bytes()
+ *
+ * Returns: whether the raw body has a top-level member @name
+ */
+gboolean
+xpz_api_response_get_member (XpzApiResponse *self,
+                             const char     *name,
+                             XpzJsonSpan    *value)
+{
+  g_return_val_if_fail (XPZ_IS_API_RESPONSE (self), FALSE);
+
+  for (guint i = 0; self->members != NULL && i < self->members->len; i++)
+    {
+      Member *member = &g_array_index (self->members, Member, i);
+
+      if (xpz_json_span_equal (&member->name, name))
+        {
+          *value = member->value;
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 /**

@@ -4,6 +4,8 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "xpz-json-scan.h"
+
 G_BEGIN_DECLS
 
 #define XPZ_API_ERROR (xpz_api_error_quark ())
@@ -56,6 +58,11 @@ guint           xpz_api_response_get_status         (XpzApiResponse *self);
 void            xpz_api_response_set_bytes          (XpzApiResponse *self,
                                                      GBytes         *bytes);
 GBytes         *xpz_api_response_get_bytes          (XpzApiResponse *self);
+void            xpz_api_response_index_members      (XpzApiResponse *self,
+                                                     const XpzJsonSpan *root);
+gboolean        xpz_api_response_get_member         (XpzApiResponse *self,
+                                                     const char     *name,
+                                                     XpzJsonSpan    *value);
 JsonNode       *xpz_api_response_get_body           (XpzApiResponse *self);
 JsonObject     *xpz_api_response_get_object         (XpzApiResponse *self);
 const char     *xpz_api_response_get_etag           (XpzApiResponse *self);
