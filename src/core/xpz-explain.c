@@ -186,10 +186,11 @@ skills_sentence (JsonObject *facts)
   JsonNode *matched_node = json_object_get_member (facts, "matched");
   guint n = matched_node != NULL && JSON_NODE_HOLDS_ARRAY (matched_node)
             ? json_array_get_length (json_node_get_array (matched_node)) : 0;
-  GString *out = g_string_new (NULL);
+  GString *out;
 
   if (total < 0)
     return NULL;
+  out = g_string_new (NULL);
   if (gates != NULL)
     {
       /* Translators: %s is a list of skills */

@@ -73,6 +73,7 @@ test_walk (void)
                     "\"data\":{\"score\":71.5,\"shared\":true,\"note\":null,\"name\":\"Fès \\ud83d\\ude00\"}},"
                     " {\"kind\":\"job\",\"id\":\"7\",\"op\":\"delete\"} ] , \"more\" : false } ";
   XpzJsonSpan root, changes, change, value, data;
+  g_autofree char *cursor_text = NULL;
   gsize cursor = 0;
   guint n = 0;
   double score;
@@ -81,7 +82,8 @@ test_walk (void)
   g_assert_true (xpz_json_scan_validate (doc, strlen (doc), &root, NULL));
   g_assert_cmpint (root.type, ==, XPZ_JSON_OBJECT);
   g_assert_true (xpz_json_object_get (&root, "cursor", &value));
-  g_assert_cmpstr (xpz_json_span_dup_string (&value), ==, "c1");
+  cursor_text = xpz_json_span_dup_string (&value);
+  g_assert_cmpstr (cursor_text, ==, "c1");
   g_assert_true (xpz_json_object_get (&root, "more", &value));
   g_assert_cmpint (value.type, ==, XPZ_JSON_FALSE);
   g_assert_false (xpz_json_object_get (&root, "missing", &value));

@@ -850,7 +850,7 @@ test_pull_disk_full (Fixture       *f,
   Wait w = { 0 };
 
   /* The disk fills up during the first sync: a clean error, nothing half-written … */
-  g_assert_nonnull (xpz_store_run_sync (f->store, TRUE, limit_pages_func, GINT_TO_POINTER (2),
+  g_assert_nonnull (xpz_store_run_sync (f->store, TRUE, limit_pages_func, GINT_TO_POINTER (1),
                                         &error));
   g_assert_no_error (error);
   xpz_sync_engine_pull_async (f->engine, NULL, xpz_test_pull_done, &w);
