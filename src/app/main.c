@@ -11,9 +11,18 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr (XpzApplication) app = NULL;
+  g_autofree char *localedir = NULL;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* XPZ_LOCALEDIR: the build's catalogues, for `build-aux/xpz run` and the tests, which
+   * run the app uninstalled (meson puts them in BUILD/po/LANG/LC_MESSAGES). */
+  localedir = g_strdup (g_getenv ("XPZ_LOCALEDIR"));
+  if (localedir == NULL || !g_file_test (localedir, G_FILE_TEST_IS_DIR))
+    {
+      g_free (localedir);
+      localedir = g_strdup (LOCALEDIR);
+    }
+  bindtextdomain (GETTEXT_PACKAGE, localedir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -48,6 +48,8 @@ class App:
     def __init__(self, env=None, settings=None, args=()):
         self.env = dict(os.environ)
         self.env["GSETTINGS_BACKEND"] = "keyfile"
+        # The build's translations (LANGUAGE=fr / ar in a test's env picks one).
+        self.env["XPZ_LOCALEDIR"] = os.path.join(os.environ["XPZ_BUILD_ROOT"], "po")
         # Any warning of the app's is a failure.
         self.env["G_DEBUG"] = "fatal-warnings"
         self.env.update(env or {})
