@@ -56,6 +56,7 @@ main (int   argc,
   gboolean seed_demo = FALSE;
   gboolean complete_due = FALSE;
   gint seed_scale = 0;
+  gint64 now = 0;
   gint k_anonymity = 5;
   guint16 port = 0;
   XpzPlatformOptions options;
@@ -75,6 +76,8 @@ main (int   argc,
     { "pwhash-cost", 0, 0, G_OPTION_ARG_STRING, &pwhash, "argon2id cost: interactive (default) or min", "COST" },
     { "complete-due-deletions", 0, 0, G_OPTION_ARG_NONE, &complete_due,
       "Admin: complete every due deletion request, print how many, and exit", NULL },
+    { "now", 0, 0, G_OPTION_ARG_INT64, &now,
+      "Tests and demos: the server's clock, in Unix seconds (default: the real clock)", "SECONDS" },
     { NULL }
   };
 
@@ -140,6 +143,9 @@ main (int   argc,
       g_printerr ("%s\n", error->message);
       return 1;
     }
+
+  if (now > 0)
+    xpz_platform_server_set_now (server, now);
 
   if (complete_due)
     {

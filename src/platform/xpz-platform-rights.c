@@ -3,6 +3,7 @@
 
 #define G_LOG_DOMAIN "xpz-platform"
 
+#include <sodium.h>
 #include <string.h>
 
 #include "xpz-platform-private.h"
@@ -98,6 +99,74 @@ retention_json (XpzPlatformServer *self,
   return o;
 }
 
+/* A deletion request's receipt: HMAC of its id with the server secret. Whoever holds it
+ * (the app that made the request) can learn the request's status after the account and
+ * its sessions are gone (GET /deletion-requests/{id}?receipt=…); nobody can guess it. */
+static char *
+deletion_receipt (XpzPlatformServer *self,
+                  gint64             request_id)
+{
+  g_autofree char *payload = g_strdup_printf ("deletion-request:%" G_GINT64_FORMAT, request_id);
+
+  return g_compute_hmac_for_string (G_CHECKSUM_SHA256, self->secret, sizeof self->secret, payload, -1);
+}
+
+static JsonObject *
+deletion_row_json (sqlite3_stmt *stmt)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_int_member (o, "id", sqlite3_column_int64 (stmt, 0));
+  json_object_set_string_member (o, "status", (const char *) sqlite3_column_text (stmt, 1));
+  xpz_platform_set_time (o, "requested_at", sqlite3_column_int64 (stmt, 2));
+  xpz_platform_set_time (o, "due_at", sqlite3_column_int64 (stmt, 3));
+  xpz_platform_set_time (o, "completed_at", sqlite3_column_int64 (stmt, 4));
+  return o;
+}
+
+/* GET /deletion-requests/{id}?receipt=… (public): the tombstone's status, nothing else. */
+static void
+deletion_status (XpzRequest *req)
+{
+  const char *receipt = xpz_request_query (req, "receipt");
+  g_autofree char *expected = NULL;
+  sqlite3_stmt *stmt;
+  gint64 id;
+
+  if (req->n_segs != 2)
+    {
+      xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
+      return;
+    }
+  if (!g_str_equal (req->method, "GET"))
+    {
+      xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
+      return;
+    }
+  if (!xpz_request_parse_id (req, 1, &id))
+    return;
+  expected = deletion_receipt (req->server, id);
+  if (receipt == NULL || strlen (receipt) != strlen (expected) ||
+      sodium_memcmp (receipt, expected, strlen (expected)) != 0)
+    {
+      xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such deletion request");
+      return;
+    }
+  stmt = xpz_platform_db_query (req->db, "SELECT id, status, requested_at, due_at, completed_at"
+                                " FROM deletion_requests WHERE id = ?", "i", id);
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      JsonObject *o = deletion_row_json (stmt);
+
+      sqlite3_reset (stmt);
+      xpz_request_object (req, SOUP_STATUS_OK, o);
+      return;
+    }
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such deletion request");
+}
+
 static JsonObject *
 deletion_json (XpzPlatformServer *self,
                gint64             account_id)
@@ -109,12 +178,10 @@ deletion_json (XpzPlatformServer *self,
 
   if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
-      o = json_object_new ();
-      json_object_set_int_member (o, "id", sqlite3_column_int64 (stmt, 0));
-      json_object_set_string_member (o, "status", (const char *) sqlite3_column_text (stmt, 1));
-      xpz_platform_set_time (o, "requested_at", sqlite3_column_int64 (stmt, 2));
-      xpz_platform_set_time (o, "due_at", sqlite3_column_int64 (stmt, 3));
-      xpz_platform_set_time (o, "completed_at", sqlite3_column_int64 (stmt, 4));
+      g_autofree char *receipt = deletion_receipt (self, sqlite3_column_int64 (stmt, 0));
+
+      o = deletion_row_json (stmt);
+      json_object_set_string_member (o, "receipt", receipt);
     }
   if (stmt != NULL)
     sqlite3_reset (stmt);
@@ -466,6 +533,11 @@ xpz_platform_rights_route (XpzRequest *req)
 {
   const char *top = req->segs[0];
 
+  if (g_str_equal (top, "deletion-requests"))
+    {
+      deletion_status (req);
+      return;
+    }
   if (g_str_equal (top, "policy"))
     {
       if (req->n_segs != 1)

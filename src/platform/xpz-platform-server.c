@@ -601,7 +601,7 @@ route (XpzRequest *req)
       else
         xpz_platform_candidate_route (req);
     }
-  else if (g_str_equal (top, "policy"))
+  else if (g_str_equal (top, "policy") || g_str_equal (top, "deletion-requests"))
     xpz_platform_rights_route (req);
   else if (g_str_equal (top, "changes"))
     xpz_platform_feed_route (req);

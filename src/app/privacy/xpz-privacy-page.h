@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (XpzPrivacyPage, xpz_privacy_page, XPZ, PRIVACY_PAGE, AdwBin)
 
-void xpz_privacy_page_set_context (XpzPrivacyPage *self,
-                                   XpzContext *context);
+void        xpz_privacy_page_set_context (XpzPrivacyPage *self,
+                                          XpzContext     *context);
+XpzAccount *xpz_privacy_page_get_account (XpzPrivacyPage *self);
 
 G_END_DECLS
