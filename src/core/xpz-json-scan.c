@@ -23,9 +23,11 @@ static gboolean
 fail (Scanner    *s,
       const char *what)
 {
+  g_autofree char *position = g_strdup_printf ("%" G_GSIZE_FORMAT, s->pos);
+
   g_set_error (s->error, XPZ_JSON_SCAN_ERROR, XPZ_JSON_SCAN_ERROR_SYNTAX,
                /* Translators: "Malformed JSON at byte 1234: a string is not closed" */
-               _("Malformed JSON at byte %" G_GSIZE_FORMAT ": %s"), s->pos, what);
+               _("Malformed JSON at byte %s: %s"), position, what);
   return FALSE;
 }
 
