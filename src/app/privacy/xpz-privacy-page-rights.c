@@ -223,11 +223,11 @@ xpz_privacy_page_show_deletion (XpzPrivacyPage *self)
     g_autofree char *subtitle = NULL;
 
     /* Translators: the number of the deletion request. */
-    title = g_strdup_printf (_("Deletion requested (request %" G_GINT64_FORMAT ")"),
-                             json_object_get_int_member_with_default (d, "id", 0));
+    title = g_strdup_printf (_("Deletion requested (request %lld)"),
+                             (long long) json_object_get_int_member_with_default (d, "id", 0));
     if (days > 0)
-      countdown = g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " day left",
-                                             "%" G_GINT64_FORMAT " days left", days), days);
+      countdown = g_strdup_printf (ngettext ("%lld day left", "%lld days left", (gulong) MIN (days, G_MAXLONG)),
+                                   (long long) days);
     else
       countdown = g_strdup (_("due now"));
     /* Translators: status of a deletion request: requested when, due when, countdown. */
