@@ -3,23 +3,527 @@
 
 #include "config.h"
 
-#include "xpz-employer-page.h"
+#include <glib/gi18n.h>
 
+#include "xpz-employer-data.h"
+#include "xpz-employer-job-editor.h"
+#include "xpz-employer-match-detail.h"
+#include "xpz-employer-match-row.h"
+#include "xpz-employer-page.h"
+#include "xpz-match-model.h"
+
+/* The recruiter's area: postings (create, edit, close, reopen), the ranked candidates of
+ * the selected posting (a virtualised list over XpzMatchModel: no query on this thread,
+ * no object per row of the whole list), search and filters, and one candidate's detail.
+ * An AdwLeaflet of three panes folds down to one at a time (360 px wide). */
 struct _XpzEmployerPage
 {
-  AdwBin parent_instance;
+  AdwBin               parent_instance;
 
-  XpzContext   *context;
+  XpzContext          *context;
+  XpzAccount          *account;
+  XpzMatchModel       *model;
+  GtkSingleSelection  *selection;
+  GCancellable        *cancellable;
+  GPtrArray           *jobs;          /* of XpzEmployerJob */
+  gint64               job_id;        /* the selected posting */
+  guint                jobs_timeout;
+  gulong               store_changed_id;
+
+  GtkStack            *stack;
+  AdwLeaflet          *leaflet;
+  GtkWidget           *jobs_pane;
+  GtkWidget           *matches_pane;
+  GtkListBox          *jobs_list;
+  GtkLabel            *job_title_label;
+  GtkLabel            *job_facts_label;
+  GtkButton           *matches_back_button;
+  GtkSearchEntry      *search_entry;
+  GtkDropDown         *stage_filter;
+  GtkSpinButton       *min_score_spin;
+  GtkCheckButton      *shared_only_check;
+  GtkLabel            *count_label;
+  GtkStack            *matches_stack;
+  GtkListView         *matches_view;
+  XpzEmployerMatchDetail *detail;
+  XpzEmployerJobEditor *editor;
+  GtkLabel            *error_label;
 };
 
 G_DEFINE_FINAL_TYPE (XpzEmployerPage, xpz_employer_page, ADW_TYPE_BIN)
+
+static void reload_jobs (XpzEmployerPage *self);
+
+static void
+show_error (XpzEmployerPage *self,
+            const char      *message)
+{
+  gtk_label_set_text (self->error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static XpzEmployerJob *
+selected_job (XpzEmployerPage *self)
+{
+  for (guint i = 0; self->jobs != NULL && i < self->jobs->len; i++)
+    {
+      XpzEmployerJob *job = g_ptr_array_index (self->jobs, i);
+
+      if (job->id == self->job_id)
+        return job;
+    }
+  return NULL;
+}
+
+static void
+update_actions (XpzEmployerPage *self)
+{
+  XpzEmployerJob *job = selected_job (self);
+  gboolean open = job != NULL && g_strcmp0 (job->status, "open") == 0;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "employer.edit-job", open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "employer.close-job", open);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "employer.reopen-job", job != NULL && !open);
+}
+
+static void
+update_count (XpzEmployerPage *self)
+{
+  guint n = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
+  g_autofree char *text = NULL;
+
+  if (self->model != NULL && xpz_match_model_get_loading (self->model) && n == 0)
+    text = g_strdup (_("Loading candidates…"));
+  else
+    text = g_strdup_printf (ngettext ("%u candidate", "%u candidates", n), n);
+  gtk_label_set_text (self->count_label, text);
+  gtk_stack_set_visible_child_name (self->matches_stack, n > 0 || self->job_id == 0 ? "list" : "empty");
+}
+
+static void
+show_job_header (XpzEmployerPage *self)
+{
+  XpzEmployerJob *job = selected_job (self);
+  g_autofree char *facts = NULL;
+
+  if (job == NULL)
+    {
+      gtk_label_set_text (self->job_title_label, _("No Posting Selected"));
+      gtk_label_set_text (self->job_facts_label, "");
+      update_actions (self);
+      return;
+    }
+  gtk_label_set_text (self->job_title_label, job->title);
+  if (g_strcmp0 (job->status, "closed") == 0)
+    facts = g_strdup (_("Closed: not shown to candidates"));
+  else if (job->remote_id == NULL)
+    facts = g_strdup (_("Being published"));
+  else
+    facts = g_strdup_printf ("%s%s%s", job->location != NULL ? job->location : "",
+                             job->location != NULL ? _(" · ") : "", _("Open"));
+  gtk_label_set_text (self->job_facts_label, facts);
+  update_actions (self);
+}
+
+static void
+select_job (XpzEmployerPage *self,
+            gint64           job_id)
+{
+  self->job_id = job_id;
+  show_job_header (self);
+  xpz_employer_match_detail_show (self->detail, NULL);
+  if (self->model != NULL)
+    {
+      /* the account key can come after the account (read from the keyring) */
+      xpz_match_model_set_key (self->model,
+                               xpz_session_get_at_rest_key (xpz_account_get_session (self->account)));
+      xpz_match_model_set_job_id (self->model, job_id);
+    }
+  update_count (self);
+}
+
+/* --- jobs ---------------------------------------------------------------------------- */
+
+static GtkWidget *
+job_row_new (XpzEmployerJob *job)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *subtitle = NULL;
+  g_autofree char *count = g_strdup_printf (ngettext ("%u candidate", "%u candidates", job->n_matches),
+                                            job->n_matches);
+
+  if (g_strcmp0 (job->status, "closed") == 0)
+    subtitle = g_strdup_printf ("%s%s%s", _("Closed"), _(" · "), count);
+  else if (job->remote_id == NULL)
+    subtitle = g_strdup (_("Being published"));
+  else
+    subtitle = g_strdup_printf ("%s%s%s", job->location != NULL ? job->location : _("Open"), _(" · "), count);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), job->title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  g_object_set_data (G_OBJECT (row), "job-id", GINT_TO_POINTER ((int) job->id));
+  return row;
+}
+
+static void
+jobs_read_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  XpzEmployerPage *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) jobs = xpz_store_run_finish (XPZ_STORE (source), result, &error);
+  GtkWidget *child;
+  GtkListBoxRow *to_select = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (jobs == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  g_clear_pointer (&self->jobs, g_ptr_array_unref);
+  self->jobs = g_steal_pointer (&jobs);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->jobs_list))) != NULL)
+    gtk_list_box_remove (self->jobs_list, child);
+  for (guint i = 0; i < self->jobs->len; i++)
+    {
+      XpzEmployerJob *job = g_ptr_array_index (self->jobs, i);
+      GtkWidget *row = job_row_new (job);
+
+      gtk_list_box_append (self->jobs_list, row);
+      if (job->id == self->job_id)
+        to_select = GTK_LIST_BOX_ROW (row);
+    }
+  if (to_select != NULL)
+    gtk_list_box_select_row (self->jobs_list, to_select);
+  else if (self->job_id != 0)
+    select_job (self, 0);
+  show_job_header (self);
+}
+
+static void
+reload_jobs (XpzEmployerPage *self)
+{
+  if (self->account == NULL)
+    return;
+  xpz_employer_list_jobs_async (self->account, self->cancellable, jobs_read_cb, self);
+}
+
+static gboolean
+jobs_timeout_cb (gpointer user_data)
+{
+  XpzEmployerPage *self = user_data;
+
+  self->jobs_timeout = 0;
+  reload_jobs (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_store_changed (XpzStore        *store,
+                  const char      *table,
+                  gint64           row_id,
+                  XpzStoreChange   change,
+                  XpzEmployerPage *self)
+{
+  /* the account key can come after the account (read from the keyring): a change is a
+   * good time to look again (a no-op when it is the same key) */
+  if (self->model != NULL && self->account != NULL)
+    xpz_match_model_set_key (self->model,
+                             xpz_session_get_at_rest_key (xpz_account_get_session (self->account)));
+
+  /* postings and their counts: at most a few times a second during a sync */
+  if (!g_str_equal (table, "job") && !(g_str_equal (table, "match") && change != XPZ_STORE_CHANGE_UPDATED))
+    return;
+  if (self->jobs_timeout == 0)
+    self->jobs_timeout = g_timeout_add (g_str_equal (table, "job") ? 50 : 400, jobs_timeout_cb, self);
+}
+
+static void
+on_job_activated (XpzEmployerPage *self,
+                  GtkListBoxRow   *row)
+{
+  gint64 job_id = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "job-id"));
+
+  if (job_id != self->job_id)
+    select_job (self, job_id);
+  adw_leaflet_set_visible_child (self->leaflet, self->matches_pane);
+}
+
+static void
+on_job_selected (XpzEmployerPage *self,
+                 GtkListBoxRow   *row)
+{
+  gint64 job_id;
+
+  if (row == NULL)
+    return;
+  job_id = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "job-id"));
+  if (job_id != self->job_id)
+    select_job (self, job_id);
+}
+
+/* --- matches ------------------------------------------------------------------------- */
+
+static void
+setup_row (GtkSignalListItemFactory *factory,
+           GtkListItem              *list_item,
+           gpointer                  user_data)
+{
+  gtk_list_item_set_child (list_item, xpz_employer_match_row_new ());
+}
+
+static void
+bind_row (GtkSignalListItemFactory *factory,
+          GtkListItem              *list_item,
+          gpointer                  user_data)
+{
+  xpz_employer_match_row_set_item (XPZ_EMPLOYER_MATCH_ROW (gtk_list_item_get_child (list_item)),
+                                   gtk_list_item_get_item (list_item));
+}
+
+static void
+on_selected_item (XpzEmployerPage *self)
+{
+  XpzMatchItem *item = gtk_single_selection_get_selected_item (self->selection);
+
+  if (item == NULL || xpz_match_item_is_placeholder (item))
+    return;
+  if (xpz_match_item_get_id (item) != xpz_employer_match_detail_get_match_id (self->detail))
+    xpz_employer_match_detail_show (self->detail, item);
+}
+
+static void
+on_match_activated (XpzEmployerPage *self,
+                    guint            position)
+{
+  g_autoptr (XpzMatchItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), position);
+
+  if (item == NULL || xpz_match_item_is_placeholder (item))
+    return;
+  gtk_single_selection_set_selected (self->selection, position);
+  xpz_employer_match_detail_show (self->detail, item);
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail));
+}
+
+/* The candidate shown in the detail changed (a sync, a stage move): show it again. */
+static void
+on_items_changed (XpzEmployerPage *self)
+{
+  gint64 shown = xpz_employer_match_detail_get_match_id (self->detail);
+  gint64 position;
+
+  update_count (self);
+  if (shown == 0 || self->model == NULL)
+    return;
+  position = xpz_match_model_find (self->model, shown);
+  if (position >= 0)
+    {
+      g_autoptr (XpzMatchItem) item = g_list_model_get_item (G_LIST_MODEL (self->model), (guint) position);
+
+      if (item != NULL && !xpz_match_item_is_placeholder (item))
+        xpz_employer_match_detail_update (self->detail, item);
+    }
+}
+
+static void
+on_folded (XpzEmployerPage *self)
+{
+  xpz_employer_match_detail_set_back_visible (self->detail, adw_leaflet_get_folded (self->leaflet));
+}
+
+static void
+on_editor_done (XpzEmployerPage *self)
+{
+  if (self->account != NULL)
+    gtk_stack_set_visible_child_name (self->stack, "main");
+}
+
+static void
+on_filters_changed (XpzEmployerPage *self)
+{
+  guint stage = gtk_drop_down_get_selected (self->stage_filter);
+
+  if (self->model == NULL)
+    return;
+  xpz_match_model_set_search (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  xpz_match_model_set_stage (self->model, stage > 0 && stage != GTK_INVALID_LIST_POSITION
+                                          ? xpz_employer_stages ()[stage - 1] : NULL);
+  xpz_match_model_set_min_score (self->model, (guint) gtk_spin_button_get_value_as_int (self->min_score_spin));
+  xpz_match_model_set_shared_only (self->model, gtk_check_button_get_active (self->shared_only_check));
+}
+
+/* --- actions ------------------------------------------------------------------------- */
+
+static void
+written_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (XpzEmployerPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (xpz_store_run_finish (XPZ_STORE (source), result, &error) == NULL &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error (self, error->message);
+  else
+    show_error (self, NULL);
+}
+
+static void
+new_job_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  XpzEmployerPage *self = XPZ_EMPLOYER_PAGE (widget);
+
+  if (self->account == NULL)
+    return;
+  xpz_employer_job_editor_edit (self->editor, self->account, 0, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "editor");
+}
+
+static void
+edit_job_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  XpzEmployerPage *self = XPZ_EMPLOYER_PAGE (widget);
+  XpzEmployerJob *job = selected_job (self);
+
+  if (self->account == NULL || job == NULL)
+    return;
+  xpz_employer_job_editor_edit (self->editor, self->account, job->id, job->job);
+  gtk_stack_set_visible_child_name (self->stack, "editor");
+}
+
+static void
+set_open_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  XpzEmployerPage *self = XPZ_EMPLOYER_PAGE (widget);
+
+  if (self->account == NULL || self->job_id == 0)
+    return;
+  xpz_employer_set_job_open_async (self->account, self->job_id,
+                                   g_str_equal (action_name, "employer.reopen-job"), NULL,
+                                   written_cb, g_object_ref (self));
+}
+
+static void
+show_pane_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  XpzEmployerPage *self = XPZ_EMPLOYER_PAGE (widget);
+
+  adw_leaflet_set_visible_child (self->leaflet, g_str_equal (action_name, "employer.show-jobs")
+                                                ? self->jobs_pane : self->matches_pane);
+}
+
+/* Alt+Down: the next stage of the pipeline; Alt+Up: the previous one. */
+static void
+move_stage_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  XpzEmployerPage *self = XPZ_EMPLOYER_PAGE (widget);
+  XpzMatchItem *item = self->selection != NULL ? gtk_single_selection_get_selected_item (self->selection) : NULL;
+  const char * const *stages = xpz_employer_stages ();
+  guint n = g_strv_length ((char **) stages);
+  guint i = 0;
+  gboolean next = g_str_equal (action_name, "employer.stage-next");
+
+  if (self->account == NULL || item == NULL || xpz_match_item_is_placeholder (item))
+    return;
+  while (i < n && g_strcmp0 (stages[i], xpz_match_item_get_stage (item)) != 0)
+    i++;
+  if (i == n)
+    i = 0;
+  else if (next && i + 1 < n)
+    i++;
+  else if (!next && i > 0)
+    i--;
+  else
+    {
+      gtk_widget_error_bell (widget);
+      return;
+    }
+  xpz_employer_set_stage_async (self->account, xpz_match_item_get_id (item), stages[i], NULL,
+                                written_cb, g_object_ref (self));
+}
+
+/* --- account ------------------------------------------------------------------------- */
+
+static void
+set_account (XpzEmployerPage *self,
+             XpzAccount      *account)
+{
+  GBytes *key;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->jobs_timeout, g_source_remove);
+  if (self->account != NULL && self->store_changed_id != 0)
+    g_clear_signal_handler (&self->store_changed_id, xpz_account_get_store (self->account));
+  gtk_single_selection_set_model (self->selection, NULL);
+  g_clear_object (&self->model);
+  g_clear_pointer (&self->jobs, g_ptr_array_unref);
+  g_set_object (&self->account, account);
+  self->job_id = 0;
+  xpz_employer_match_detail_set_account (self->detail, account);
+  show_error (self, NULL);
+
+  if (account == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "none");
+      return;
+    }
+  self->cancellable = g_cancellable_new ();
+  self->model = xpz_match_model_new (xpz_account_get_store (account), XPZ_MATCH_SIDE_EMPLOYER);
+  key = xpz_session_get_at_rest_key (xpz_account_get_session (account));
+  xpz_match_model_set_key (self->model, key);
+  g_signal_connect_object (self->model, "items-changed", G_CALLBACK (on_items_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+  self->store_changed_id = g_signal_connect (xpz_account_get_store (account), "changed",
+                                             G_CALLBACK (on_store_changed), self);
+  on_filters_changed (self);
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  adw_leaflet_set_visible_child (self->leaflet, self->jobs_pane);
+  show_job_header (self);
+  update_count (self);
+  reload_jobs (self);
+}
+
+static void
+account_changed_cb (XpzEmployerPage *self)
+{
+  XpzAccount *account = self->context != NULL ? xpz_context_get_account (self->context) : NULL;
+
+  if (account != NULL &&
+      g_strcmp0 (xpz_session_get_role (xpz_account_get_session (account)), "employer") != 0)
+    account = NULL;
+  if (account == self->account)
+    return;
+  set_account (self, account);
+}
+
+/* --- GObject ------------------------------------------------------------------------- */
 
 static void
 xpz_employer_page_dispose (GObject *object)
 {
   XpzEmployerPage *self = XPZ_EMPLOYER_PAGE (object);
 
+  if (self->context != NULL)
+    g_signal_handlers_disconnect_by_data (self->context, self);
+  set_account (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), XPZ_TYPE_EMPLOYER_PAGE);
+  g_clear_object (&self->selection);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (xpz_employer_page_parent_class)->dispose (object);
@@ -33,22 +537,95 @@ xpz_employer_page_class_init (XpzEmployerPageClass *klass)
 
   object_class->dispose = xpz_employer_page_dispose;
 
+  g_type_ensure (XPZ_TYPE_EMPLOYER_MATCH_DETAIL);
+  g_type_ensure (XPZ_TYPE_EMPLOYER_JOB_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/xpz-employer-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, jobs_pane);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_pane);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, jobs_list);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, job_title_label);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, job_facts_label);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_back_button);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, stage_filter);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, min_score_spin);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, shared_only_check);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_stack);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_view);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, detail);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, editor);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, error_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_job_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_job_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_match_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_editor_done);
+
+  gtk_widget_class_install_action (widget_class, "employer.new-job", NULL, new_job_action);
+  gtk_widget_class_install_action (widget_class, "employer.edit-job", NULL, edit_job_action);
+  gtk_widget_class_install_action (widget_class, "employer.close-job", NULL, set_open_action);
+  gtk_widget_class_install_action (widget_class, "employer.reopen-job", NULL, set_open_action);
+  gtk_widget_class_install_action (widget_class, "employer.show-jobs", NULL, show_pane_action);
+  gtk_widget_class_install_action (widget_class, "employer.show-matches", NULL, show_pane_action);
+  gtk_widget_class_install_action (widget_class, "employer.stage-next", NULL, move_stage_action);
+  gtk_widget_class_install_action (widget_class, "employer.stage-previous", NULL, move_stage_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "employer.stage-next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "employer.stage-previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "employer.stage-next", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "employer.stage-previous", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "employer.new-job", NULL);
 }
 
 static void
 xpz_employer_page_init (XpzEmployerPage *self)
 {
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  g_autoptr (GtkStringList) stages = gtk_string_list_new (NULL);
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  gtk_list_view_set_factory (self->matches_view, factory);
+  g_object_unref (factory);
+  self->selection = gtk_single_selection_new (NULL);
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (on_selected_item), self,
+                           G_CONNECT_SWAPPED);
+  gtk_list_view_set_model (self->matches_view, GTK_SELECTION_MODEL (self->selection));
+
+  gtk_string_list_append (stages, _("All Stages"));
+  for (guint i = 0; xpz_employer_stages ()[i] != NULL; i++)
+    gtk_string_list_append (stages, xpz_employer_stage_label (xpz_employer_stages ()[i]));
+  gtk_drop_down_set_model (self->stage_filter, G_LIST_MODEL (stages));
+
+  g_object_bind_property (self->leaflet, "folded", self->matches_back_button, "visible", G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self, G_CONNECT_SWAPPED);
+  on_folded (self);
+  update_actions (self);
 }
 
 void
 xpz_employer_page_set_context (XpzEmployerPage *self,
-                               XpzContext *context)
+                               XpzContext      *context)
 {
   g_return_if_fail (XPZ_IS_EMPLOYER_PAGE (self));
   g_return_if_fail (XPZ_IS_CONTEXT (context));
 
+  if (self->context == context)
+    return;
+  if (self->context != NULL)
+    g_signal_handlers_disconnect_by_data (self->context, self);
   g_set_object (&self->context, context);
+  g_signal_connect_object (context, "notify::account", G_CALLBACK (account_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  account_changed_cb (self);
 }
