@@ -251,9 +251,9 @@ xpz_employer_match_detail_show (XpzEmployerMatchDetail *self,
       sentence = xpz_explain_factor (factor);
       status = xpz_explain_status (json_object_get_string_member_with_default (factor, "status", "unknown"));
       /* TRANSLATORS: points a factor earned out of its weight: "32 / 40" */
-      points_text = g_strdup_printf (_("%" G_GINT64_FORMAT " / %" G_GINT64_FORMAT),
-                                     json_object_get_int_member_with_default (factor, "score", 0),
-                                     json_object_get_int_member_with_default (factor, "weight", 0));
+      points_text = g_strdup_printf (_("%lld / %lld"),
+                                     (long long) json_object_get_int_member_with_default (factor, "score", 0),
+                                     (long long) json_object_get_int_member_with_default (factor, "weight", 0));
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), name);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sentence);
       gtk_label_set_text (GTK_LABEL (points), points_text);
@@ -420,15 +420,16 @@ on_request_intro (XpzEmployerMatchDetail *self)
       if (text->len > 0)
         g_string_append (text, "\n\n");
       /* TRANSLATORS: appended to an introduction request: "Salary range: 15000–20000 MAD per month" */
-      g_string_append_printf (text, _("Salary range: %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " MAD per month"), min, max);
+      g_string_append_printf (text, _("Salary range: %lld–%lld MAD per month"),
+                              (long long) min, (long long) max);
     }
   else if (has_min || has_max)
     {
       if (text->len > 0)
         g_string_append (text, "\n\n");
-      g_string_append_printf (text, has_min ? _("Salary from %" G_GINT64_FORMAT " MAD per month")
-                                            : _("Salary up to %" G_GINT64_FORMAT " MAD per month"),
-                              has_min ? min : max);
+      g_string_append_printf (text, has_min ? _("Salary from %lld MAD per month")
+                                            : _("Salary up to %lld MAD per month"),
+                              (long long) (has_min ? min : max));
     }
   if (text->len > 2000)
     {

@@ -45,10 +45,9 @@ xpz_employer_candidate_facts (const XpzMatchItemFields *fields)
   if (seniority_label (fields->title) != NULL)
     g_ptr_array_add (parts, g_strdup (seniority_label (fields->title)));
   if (fields->years >= 0)
-    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%" G_GINT64_FORMAT " year",
-                                                       "%" G_GINT64_FORMAT " years",
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%lld year", "%lld years",
                                                        (gulong) fields->years),
-                                             fields->years));
+                                             (long long) fields->years));
   if (fields->location != NULL)
     g_ptr_array_add (parts, g_strdup (fields->location));
   g_ptr_array_add (parts, NULL);
