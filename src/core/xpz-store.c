@@ -528,7 +528,7 @@ static const char * const migrations[] = {
   "  CHECK (intro_status IN ('pending', 'accepted', 'declined'));"
   "ALTER TABLE match ADD COLUMN intro_message TEXT;"
   "ALTER TABLE match ADD COLUMN intro_at INTEGER;"
-  "CREATE INDEX match_ranked ON match (job_id, points DESC, id);"
+  "CREATE INDEX match_ranked ON match (job_id, points DESC, id, candidate_id, shared, stage);"
   "CREATE INDEX match_ranked_candidate ON match (candidate_id, points DESC, id);"
   "ALTER TABLE candidate ADD COLUMN years INTEGER CHECK (years >= 0);"
   "ALTER TABLE candidate ADD COLUMN seniority TEXT;"
@@ -538,8 +538,19 @@ static const char * const migrations[] = {
   "ALTER TABLE candidate ADD COLUMN linkedin_url BLOB;"
   "ALTER TABLE candidate ADD COLUMN shared_profile BLOB;",
 
-  /* 6: reserved: the candidate experience */
-  "",
+  /* 6: the candidate experience: the platform's Profile document (encrypted, with its
+   * last ETag: see xpz-profile.c), the candidate's local choices, and each document's
+   * digest (matched with the platform's list) */
+  "CREATE TABLE profile_document ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  body BLOB NOT NULL,"
+  "  etag TEXT,"
+  "  updated_at INTEGER NOT NULL);"
+  "CREATE TABLE candidate_state ("
+  "  key TEXT PRIMARY KEY NOT NULL,"
+  "  value TEXT NOT NULL,"
+  "  updated_at INTEGER NOT NULL);"
+  "ALTER TABLE document ADD COLUMN sha256 TEXT;",
 
   /* 7: reserved: the privacy center */
   "",
@@ -1404,6 +1415,9 @@ failed_open:
   self->schema_version = 0;
 failed:
   sqlite3_close (db);
+  if (local_error == NULL)
+    g_set_error (&local_error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_FAILED,
+                 _("The local data could not be opened safely."));
   if (local_error->domain == XPZ_STORE_ERROR && local_error->code == XPZ_STORE_ERROR_CORRUPT)
     {
       move_aside (self, error);

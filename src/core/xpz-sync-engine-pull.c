@@ -5,6 +5,8 @@
 
 #include <glib/gi18n.h>
 
+#include "xpz-crypto.h"
+#include "xpz-profile.h"
 #include "xpz-sync-engine-private.h"
 
 /* Receiving (B3): the platform's change feed, page by page. Each page's changes and the
@@ -124,6 +126,26 @@ skills_text (JsonObject *holder,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* The employer experience's statements, prepared when first used. */
+typedef enum
+{
+  EMPLOYER_UPSERT_JOB,
+  EMPLOYER_ADOPT_JOB,
+  EMPLOYER_FIND_JOB,
+  EMPLOYER_CLOSED_JOB,
+  EMPLOYER_DELETE_JOB_MATCHES,
+  EMPLOYER_FIND_CANDIDATE,
+  EMPLOYER_UPSERT_CANDIDATE,
+  EMPLOYER_SET_IDENTITY,
+  EMPLOYER_UPSERT_MATCH,
+  EMPLOYER_FIND_MATCH,
+  EMPLOYER_SET_NOTE,
+  EMPLOYER_PURGE_ONE,
+  EMPLOYER_DROP_ONE,
+  EMPLOYER_ATTACH_MATCHES,
+  EMPLOYER_N_STMTS,
+} EmployerStmt;
+
 typedef struct
 {
   sqlite3      *db;
@@ -144,11 +166,61 @@ typedef struct
   gboolean      jobs_changed;
   gboolean      candidates_changed;
   gboolean      matches_changed;
+  GBytes       *key;               /* seals what identifies a candidate, and notes */
+  sqlite3_stmt *employer[EMPLOYER_N_STMTS];
+  GArray       *touched;           /* candidate ids whose share may have ended */
+  gboolean      purge_all;         /* a job went: look at every candidate */
+  gboolean      purged;
+  guint         candidate_changed;  /* the candidate's own tables: CANDIDATE_CHANGED_* */
+  XpzJsonSpan   raw_factors;       /* an employer-side match's factors, kept as text */
+  GHashTable   *job_ids;           /* remote id → local id, forgotten when a job changes */
 } Apply;
+
+static void sql_merge_skills (sqlite3_context *context, int argc, sqlite3_value **argv);
+
+/* What the candidate area reloads after a page (its own data, fetched on demand). */
+enum
+{
+  CANDIDATE_CHANGED_PROFILE = 1 << 0,
+  CANDIDATE_CHANGED_DOCUMENTS = 1 << 1,
+  CANDIDATE_CHANGED_INTRODUCTIONS = 1 << 2,
+  CANDIDATE_CHANGED_SHARES = 1 << 3,
+};
+
+/* The candidate's own profile (kind "profile" with data), kept encrypted. */
+static gboolean
+apply_profile (Apply     *a,
+               JsonNode  *data,
+               GError   **error)
+{
+  gboolean applied = FALSE;
+
+  if (!xpz_profile_apply_feed (a->db, a->key, data, a->now, &applied, error))
+    return FALSE;
+  if (applied)
+    a->candidate_changed |= CANDIDATE_CHANGED_PROFILE;
+  return TRUE;
+}
+
+/* Documents, introductions and shares come as "refetch": the candidate area reads
+ * them from their endpoints again when told. */
+static gboolean
+apply_refetch (Apply      *a,
+               const char *kind)
+{
+  if (g_str_equal (kind, "document") || g_str_equal (kind, "documents"))
+    a->candidate_changed |= CANDIDATE_CHANGED_DOCUMENTS;
+  else if (g_str_equal (kind, "introduction") || g_str_equal (kind, "introductions"))
+    a->candidate_changed |= CANDIDATE_CHANGED_INTRODUCTIONS;
+  else if (g_str_equal (kind, "share") || g_str_equal (kind, "shares"))
+    a->candidate_changed |= CANDIDATE_CHANGED_SHARES;
+  return TRUE;
+}
 
 static void
 apply_clear (Apply *a)
 {
+  g_clear_pointer (&a->job_ids, g_hash_table_unref);
   sqlite3_finalize (a->upsert_job);
   sqlite3_finalize (a->delete_job);
   sqlite3_finalize (a->upsert_candidate);
@@ -158,6 +230,9 @@ apply_clear (Apply *a)
   sqlite3_finalize (a->lookup_job);
   sqlite3_finalize (a->lookup_candidate);
   sqlite3_finalize (a->read_setting);
+  for (guint i = 0; i < EMPLOYER_N_STMTS; i++)
+    sqlite3_finalize (a->employer[i]);
+  g_clear_pointer (&a->touched, g_array_unref);
 }
 
 static gboolean
@@ -192,6 +267,8 @@ prepare_all (Apply   *a,
     { &a->read_setting, "SELECT value FROM privacy_setting WHERE key = ?1" },
   };
 
+  sqlite3_create_function (a->db, "xpz_merge_skills", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                           NULL, sql_merge_skills, NULL, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
     {
       int rc = sqlite3_prepare_v2 (a->db, all[i].sql, -1, all[i].stmt, NULL);
@@ -219,58 +296,499 @@ lookup (Apply        *a,
   return id;
 }
 
-/* A job (the platform's Job shape) into the job table; returns its local id. */
+/* The local id of a job, from a small cache: a page of matches names the same few jobs
+ * thousands of times. */
+static gint64
+job_id_of (Apply      *a,
+           const char *remote_id)
+{
+  gpointer cached;
+  gint64 id;
+
+  if (a->job_ids == NULL)
+    a->job_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  cached = g_hash_table_lookup (a->job_ids, remote_id);
+  if (cached != NULL)
+    return *(gint64 *) cached;
+  id = lookup (a, a->lookup_job, remote_id);
+  if (id > 0)
+    g_hash_table_insert (a->job_ids, g_strdup (remote_id), g_memdup2 (&id, sizeof id));
+  return id;
+}
+
+static void
+forget_job_ids (Apply *a)
+{
+  if (a->job_ids != NULL)
+    g_hash_table_remove_all (a->job_ids);
+}
+
+/* --- jobs, candidates and matches (the employer experience) --------------------------- */
+
+static const char * const match_stages[] = {
+  "new", "reviewing", "contacted", "interviewing", "offer", "hired", "rejected", NULL,
+};
+
+static gboolean
+is_one_of (const char         *value,
+           const char * const *allowed)
+{
+  for (guint i = 0; value != NULL && allowed[i] != NULL; i++)
+    if (g_str_equal (value, allowed[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* A non-negative JSON integer member, or -1. */
+static gint64
+member_count (JsonObject *o,
+              const char *name)
+{
+  JsonNode *n = o != NULL ? json_object_get_member (o, name) : NULL;
+  GType type;
+
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
+    return -1;
+  type = json_node_get_value_type (n);
+  if (type == G_TYPE_INT64)
+    return MAX (json_node_get_int (n), -1);
+  if (type == G_TYPE_DOUBLE)
+    return json_node_get_double (n) >= 0 ? (gint64) json_node_get_double (n) : -1;
+  return -1;
+}
+
+static char *
+member_json (JsonObject *o,
+             const char *name,
+             const char *fallback)
+{
+  JsonNode *n = o != NULL ? json_object_get_member (o, name) : NULL;
+
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    return g_strdup (fallback);
+  return json_to_string (n, FALSE);
+}
+
+static sqlite3_stmt *
+employer_stmt (Apply         *a,
+               EmployerStmt   which,
+               GError       **error)
+{
+  static const char * const sql[EMPLOYER_N_STMTS] = {
+    [EMPLOYER_UPSERT_JOB] =
+      "INSERT INTO job (remote_id, title, company, location, skills, description, contract_type,"
+      " remote, updated_at, skills_json, country_code, salary_min, salary_max, salary_currency,"
+      " salary_period, seniority, languages, own, created_at)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+      " ON CONFLICT (remote_id) DO UPDATE SET title = excluded.title,"
+      " company = excluded.company, location = excluded.location, skills = excluded.skills,"
+      " description = excluded.description, contract_type = excluded.contract_type,"
+      " remote = excluded.remote, updated_at = excluded.updated_at,"
+      " skills_json = excluded.skills_json, country_code = excluded.country_code,"
+      " salary_min = excluded.salary_min, salary_max = excluded.salary_max,"
+      " salary_currency = excluded.salary_currency, salary_period = excluded.salary_period,"
+      " seniority = excluded.seniority, languages = excluded.languages,"
+      " own = max (job.own, excluded.own)",
+    /* A posting made here and sent (POST) comes back with the platform's id. */
+    [EMPLOYER_ADOPT_JOB] =
+      "UPDATE job SET remote_id = ?1 WHERE id = (SELECT id FROM job WHERE remote_id IS NULL"
+      " AND own = 1 AND status = 'open' AND title = ?2 ORDER BY id LIMIT 1)",
+    [EMPLOYER_FIND_JOB] = "SELECT id, own, status FROM job WHERE remote_id = ?1",
+    [EMPLOYER_CLOSED_JOB] =
+      "UPDATE job SET remote_id = NULL, etag = NULL WHERE id = ?1",
+    [EMPLOYER_DELETE_JOB_MATCHES] = "DELETE FROM match WHERE job_id = ?1",
+    [EMPLOYER_FIND_CANDIDATE] = "SELECT id, skills FROM candidate WHERE remote_id = ?1",
+    [EMPLOYER_UPSERT_CANDIDATE] =
+      "INSERT INTO candidate (remote_id, headline, skills, location, updated_at, years, seniority)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (remote_id) DO UPDATE SET"
+      " headline = excluded.headline,"
+      " skills = xpz_merge_skills (candidate.skills, excluded.skills),"
+      " location = excluded.location,"
+      " updated_at = excluded.updated_at, years = excluded.years, seniority = excluded.seniority"
+      " RETURNING id",
+    [EMPLOYER_SET_IDENTITY] =
+      "UPDATE candidate SET full_name = ?2, email = ?3, phone = ?4, linkedin_url = ?5,"
+      " shared_profile = ?6 WHERE id = ?1",
+    [EMPLOYER_UPSERT_MATCH] =
+      "INSERT INTO match (remote_id, job_id, candidate_id, score, explanation, created_at, points,"
+      " stage, shared) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+      " ON CONFLICT (remote_id) DO UPDATE SET job_id = excluded.job_id,"
+      " candidate_id = excluded.candidate_id, score = excluded.score,"
+      " explanation = excluded.explanation, points = excluded.points, stage = excluded.stage,"
+      " shared = excluded.shared, note = NULL,"
+      " intro_status = CASE WHEN match.intro_status = 'pending' AND excluded.shared = 1"
+      "                THEN 'accepted' ELSE match.intro_status END",
+    [EMPLOYER_FIND_MATCH] = "SELECT id, candidate_id FROM match WHERE remote_id = ?1",
+    [EMPLOYER_SET_NOTE] = "UPDATE match SET note = ?2 WHERE id = ?1",
+    [EMPLOYER_PURGE_ONE] =
+      "UPDATE candidate SET full_name = NULL, email = NULL, phone = NULL, linkedin_url = NULL,"
+      " shared_profile = NULL WHERE id = ?1"
+      " AND (full_name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL"
+      "      OR linkedin_url IS NOT NULL OR shared_profile IS NOT NULL)"
+      " AND NOT EXISTS (SELECT 1 FROM match WHERE candidate_id = ?1 AND shared = 1)",
+    /* A page can bring a job's matches before the job itself ("JOB:CANDIDATE" ids). */
+    [EMPLOYER_ATTACH_MATCHES] =
+      "UPDATE match SET job_id = ?1 WHERE job_id IS NULL AND remote_id >= ?2 || ':'"
+      " AND remote_id < ?2 || ';'",
+    [EMPLOYER_DROP_ONE] =
+      "DELETE FROM candidate WHERE id = ?1 AND remote_id IS NOT NULL"
+      " AND NOT EXISTS (SELECT 1 FROM match WHERE candidate_id = ?1)",
+  };
+
+  if (a->employer[which] == NULL)
+    {
+      int rc = sqlite3_prepare_v2 (a->db, sql[which], -1, &a->employer[which], NULL);
+
+      if (rc != SQLITE_OK)
+        {
+          xpz_store_set_sqlite_error (a->db, rc, error);
+          return NULL;
+        }
+    }
+  return a->employer[which];
+}
+
+/* Binds @text encrypted with the account key for table.column of @row_id (the same
+ * sealing as the store's own encrypted columns), or NULL. */
+static gboolean
+bind_sealed (Apply         *a,
+             sqlite3_stmt  *stmt,
+             int            index,
+             const char    *table,
+             const char    *column,
+             gint64         row_id,
+             const char    *text,
+             GError       **error)
+{
+  g_autofree char *aad = NULL;
+  g_autoptr (GBytes) blob = NULL;
+
+  if (text == NULL)
+    {
+      sqlite3_bind_null (stmt, index);
+      return TRUE;
+    }
+  if (a->key == NULL)
+    {
+      g_set_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_NO_KEY,
+                   _("Your local data cannot be protected because its key is not available."));
+      return FALSE;
+    }
+  aad = xpz_crypto_aad (table, column, row_id);
+  blob = xpz_crypto_encrypt (a->key, (const guint8 *) text, strlen (text), aad, error);
+  if (blob == NULL)
+    return FALSE;
+  sqlite3_bind_blob64 (stmt, index, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob),
+                       SQLITE_TRANSIENT);
+  return TRUE;
+}
+
+static void
+touch_candidate (Apply  *a,
+                 gint64  candidate_id)
+{
+  if (candidate_id <= 0)
+    return;
+  if (a->touched == NULL)
+    a->touched = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_append_val (a->touched, candidate_id);
+}
+
+static gint64
+iso_to_unix (const char *text,
+             gint64      fallback)
+{
+  g_autoptr (GDateTime) dt = text != NULL ? g_date_time_new_from_iso8601 (text, NULL) : NULL;
+
+  return dt != NULL ? g_date_time_to_unix (dt) : fallback;
+}
+
+/* A job (the platform's Job shape) into the job table; returns its local id. @own: one of
+ * the employer's postings (from the employer's feed), not a job a candidate matched. */
+static gint64
+apply_job_full (Apply       *a,
+                JsonObject  *job,
+                gboolean     own,
+                GError     **error)
+{
+  g_autofree char *remote_id = member_id (job, "id");
+  g_autofree char *skills = skills_text (job, "skills");
+  g_autofree char *skills_json = member_json (job, "skills", "[]");
+  g_autofree char *languages = member_json (job, "languages", "[]");
+  JsonObject *location = member_object (job, "location");
+  JsonObject *employer = member_object (job, "employer");
+  JsonObject *salary = member_object (job, "salary");
+  const char *title = member_string (job, "title");
+  const char *seniority = member_string (job, "seniority");
+  gint64 salary_min = member_count (salary, "min");
+  gint64 salary_max = member_count (salary, "max");
+  sqlite3_stmt *stmt;
+  gint64 job_id;
+
+  if (remote_id == NULL || title == NULL)
+    return 0;  /* not a job as the API defines it: left out, not fatal */
+  if (!is_one_of (seniority, (const char * const[]) { "junior", "mid", "senior", "lead", NULL }))
+    seniority = NULL;
+  if (salary_min >= 0 && salary_max >= 0 && salary_min > salary_max)
+    salary_min = salary_max = -1;
+
+  if (own && lookup (a, a->lookup_job, remote_id) == 0)
+    {
+      if ((stmt = employer_stmt (a, EMPLOYER_ADOPT_JOB, error)) == NULL)
+        return -1;
+      sqlite3_bind_text (stmt, 1, remote_id, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, title, -1, SQLITE_TRANSIENT);
+      if (!exec_stmt (a->db, stmt, error))
+        return -1;
+    }
+
+  if ((stmt = employer_stmt (a, EMPLOYER_UPSERT_JOB, error)) == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, remote_id, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, 2, title, -1, SQLITE_TRANSIENT);
+  xpz_store_bind_text_or_null (stmt, 3, member_string (employer, "company"));
+  xpz_store_bind_text_or_null (stmt, 4, member_string (location, "city"));
+  xpz_store_bind_text_or_null (stmt, 5, skills);
+  xpz_store_bind_text_or_null (stmt, 6, member_string (job, "description"));
+  xpz_store_bind_text_or_null (stmt, 7, member_string (job, "contract_type"));
+  xpz_store_bind_text_or_null (stmt, 8, member_string (job, "work_mode"));
+  sqlite3_bind_int64 (stmt, 9, a->now);
+  sqlite3_bind_text (stmt, 10, skills_json, -1, SQLITE_TRANSIENT);
+  xpz_store_bind_text_or_null (stmt, 11, member_string (location, "countryCode"));
+  if (salary_min >= 0)
+    sqlite3_bind_int64 (stmt, 12, salary_min);
+  if (salary_max >= 0)
+    sqlite3_bind_int64 (stmt, 13, salary_max);
+  xpz_store_bind_text_or_null (stmt, 14, member_string (salary, "currency"));
+  xpz_store_bind_text_or_null (stmt, 15, member_string (salary, "period"));
+  xpz_store_bind_text_or_null (stmt, 16, seniority);
+  sqlite3_bind_text (stmt, 17, languages, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int (stmt, 18, own ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 19, iso_to_unix (member_string (job, "created_at"), a->now));
+  if (!exec_stmt (a->db, stmt, error))
+    return -1;
+  a->jobs_changed = TRUE;
+  job_id = lookup (a, a->lookup_job, remote_id);
+  if (own && job_id > 0)
+    {
+      if ((stmt = employer_stmt (a, EMPLOYER_ATTACH_MATCHES, error)) == NULL)
+        return -1;
+      sqlite3_bind_int64 (stmt, 1, job_id);
+      sqlite3_bind_text (stmt, 2, remote_id, -1, SQLITE_TRANSIENT);
+      if (!exec_stmt (a->db, stmt, error))
+        return -1;
+      if (sqlite3_changes (a->db) > 0)
+        a->matches_changed = TRUE;
+    }
+  return job_id;
+}
+
+/* From the employer's feed (only employers are sent jobs as such). */
 static gint64
 apply_job (Apply       *a,
            JsonObject  *job,
            GError     **error)
 {
-  g_autofree char *remote_id = member_id (job, "id");
-  g_autofree char *skills = skills_text (job, "skills");
-  JsonObject *location = member_object (job, "location");
-  JsonObject *employer = member_object (job, "employer");
-
-  if (remote_id == NULL || member_string (job, "title") == NULL)
-    return 0;  /* not a job as the API defines it: left out, not fatal */
-
-  sqlite3_bind_text (a->upsert_job, 1, remote_id, -1, SQLITE_TRANSIENT);
-  xpz_store_bind_text_or_null (a->upsert_job, 2, member_string (job, "title"));
-  xpz_store_bind_text_or_null (a->upsert_job, 3, member_string (employer, "company"));
-  xpz_store_bind_text_or_null (a->upsert_job, 4, member_string (location, "city"));
-  xpz_store_bind_text_or_null (a->upsert_job, 5, skills);
-  xpz_store_bind_text_or_null (a->upsert_job, 6, member_string (job, "description"));
-  xpz_store_bind_text_or_null (a->upsert_job, 7, member_string (job, "contract_type"));
-  xpz_store_bind_text_or_null (a->upsert_job, 8, member_string (job, "work_mode"));
-  sqlite3_bind_int64 (a->upsert_job, 9, a->now);
-  if (!exec_stmt (a->db, a->upsert_job, error))
-    return -1;
-  a->jobs_changed = TRUE;
-  return lookup (a, a->lookup_job, remote_id);
+  return apply_job_full (a, job, TRUE, error);
 }
 
-/* The anonymised summary of an employer-side match's candidate (never contact data:
- * that stays on the platform's side of a share). */
+/* A job deleted on the platform: its matches go (and with them what was shared). A
+ * posting closed here keeps its local row, without the platform's id, to be reopened. */
+static gboolean
+forget_job (Apply       *a,
+            const char  *remote_id,
+            GError     **error)
+{
+  sqlite3_stmt *find = employer_stmt (a, EMPLOYER_FIND_JOB, error);
+  gint64 job_id = 0;
+  gboolean keep = FALSE;
+  sqlite3_stmt *stmt;
+
+  forget_job_ids (a);
+  if (find == NULL)
+    return FALSE;
+  sqlite3_bind_text (find, 1, remote_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (find) == SQLITE_ROW)
+    {
+      job_id = sqlite3_column_int64 (find, 0);
+      keep = sqlite3_column_int (find, 1) == 1 &&
+             g_strcmp0 ((const char *) sqlite3_column_text (find, 2), "closed") == 0;
+    }
+  sqlite3_reset (find);
+  sqlite3_clear_bindings (find);
+
+  a->jobs_changed = TRUE;
+  a->matches_changed = TRUE;
+  a->purge_all = TRUE;
+  if (!keep)
+    {
+      sqlite3_bind_text (a->delete_job, 1, remote_id, -1, SQLITE_TRANSIENT);
+      return exec_stmt (a->db, a->delete_job, error);
+    }
+  if ((stmt = employer_stmt (a, EMPLOYER_DELETE_JOB_MATCHES, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, job_id);
+  if (!exec_stmt (a->db, stmt, error))
+    return FALSE;
+  if ((stmt = employer_stmt (a, EMPLOYER_CLOSED_JOB, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, job_id);
+  return exec_stmt (a->db, stmt, error);
+}
+
+/* The skills known of a candidate: each job's summary lists only the skills that job
+ * asks for, so the candidate's row keeps the union. */
+static char *
+merge_skills (const char *known,
+              const char *more)
+{
+  g_auto (GStrv) a = g_strsplit (known != NULL ? known : "", ", ", -1);
+  g_auto (GStrv) b = g_strsplit (more != NULL ? more : "", ", ", -1);
+  g_autoptr (GString) text = g_string_new (NULL);
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GStrv lists[] = { a, b };
+
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l][i] != NULL; i++)
+      {
+        char *folded;
+
+        if (*lists[l][i] == '\0')
+          continue;
+        folded = g_utf8_casefold (lists[l][i], -1);
+        if (!g_hash_table_add (seen, folded))
+          continue;
+        if (text->len > 0)
+          g_string_append (text, ", ");
+        g_string_append (text, lists[l][i]);
+      }
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+static void
+sql_merge_skills (sqlite3_context  *context,
+                  int               argc,
+                  sqlite3_value   **argv)
+{
+  char *merged = merge_skills ((const char *) sqlite3_value_text (argv[0]),
+                               (const char *) sqlite3_value_text (argv[1]));
+
+  if (merged != NULL)
+    sqlite3_result_text (context, merged, -1, g_free);
+  else
+    sqlite3_result_null (context);
+}
+
+static const char *
+linkedin_url (JsonObject *basics)
+{
+  JsonNode *n = basics != NULL ? json_object_get_member (basics, "profiles") : NULL;
+  const char *url = member_string (basics, "url");
+
+  if (n != NULL && JSON_NODE_HOLDS_ARRAY (n))
+    {
+      JsonArray *profiles = json_node_get_array (n);
+
+      for (guint i = 0; i < json_array_get_length (profiles); i++)
+        {
+          JsonNode *e = json_array_get_element (profiles, i);
+          JsonObject *p = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+          const char *network = member_string (p, "network");
+          const char *purl = member_string (p, "url");
+
+          if (purl != NULL &&
+              ((network != NULL && g_ascii_strcasecmp (network, "linkedin") == 0) ||
+               strstr (purl, "linkedin.") != NULL))
+            return purl;
+        }
+    }
+  return url != NULL && strstr (url, "linkedin.") != NULL ? url : NULL;
+}
+
+/* An employer-side match's candidate: the anonymised summary, and, only while this match
+ * is shared, the identifying fields (encrypted). Returns the local id. */
 static gint64
 apply_candidate (Apply       *a,
                  JsonObject  *candidate,
+                 gboolean     shared,
                  GError     **error)
 {
   g_autofree char *remote_id = member_id (candidate, "id");
   JsonObject *summary = member_object (candidate, "summary");
+  JsonObject *basics = member_object (candidate, "basics");
   g_autofree char *skills = skills_text (summary, "skills");
+  g_autofree char *merged = NULL;
   const char *seniority = member_string (summary, "seniority");
+  gint64 years = member_count (summary, "years");
+  sqlite3_stmt *stmt;
+  gint64 id = 0;
+  int rc;
 
   if (remote_id == NULL)
     return 0;
-  sqlite3_bind_text (a->upsert_candidate, 1, remote_id, -1, SQLITE_TRANSIENT);
-  xpz_store_bind_text_or_null (a->upsert_candidate, 2, seniority);
-  xpz_store_bind_text_or_null (a->upsert_candidate, 3, skills);
-  xpz_store_bind_text_or_null (a->upsert_candidate, 4, member_string (summary, "region"));
-  sqlite3_bind_int64 (a->upsert_candidate, 5, a->now);
-  if (!exec_stmt (a->db, a->upsert_candidate, error))
+
+  /* One statement: a known candidate keeps the union of the skills each job asked for
+   * (xpz_merge_skills() in SQL), and the row's id comes back with it. */
+  merged = merge_skills (NULL, skills);
+  if ((stmt = employer_stmt (a, EMPLOYER_UPSERT_CANDIDATE, error)) == NULL)
+    return -1;
+  sqlite3_bind_text (stmt, 1, remote_id, -1, SQLITE_TRANSIENT);
+  xpz_store_bind_text_or_null (stmt, 2, seniority);
+  xpz_store_bind_text_or_null (stmt, 3, merged);
+  xpz_store_bind_text_or_null (stmt, 4, member_string (summary, "region"));
+  sqlite3_bind_int64 (stmt, 5, a->now);
+  if (years >= 0)
+    sqlite3_bind_int64 (stmt, 6, years);
+  xpz_store_bind_text_or_null (stmt, 7, seniority);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      id = sqlite3_column_int64 (stmt, 0);
+      rc = sqlite3_step (stmt);
+    }
+  if (rc != SQLITE_DONE)
+    xpz_store_set_sqlite_error (a->db, rc, error);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc != SQLITE_DONE)
     return -1;
   a->candidates_changed = TRUE;
-  return lookup (a, a->lookup_candidate, remote_id);
+
+  if (shared && id > 0)
+    {
+      g_autoptr (JsonNode) copy = json_node_new (JSON_NODE_OBJECT);
+      JsonObject *profile = json_object_new ();
+      g_autofree char *profile_text = NULL;
+      static const char * const members[] = {
+        "basics", "work", "education", "skills", "languages", "documents",
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+        if (json_object_has_member (candidate, members[i]))
+          json_object_set_member (profile, members[i],
+                                  json_node_copy (json_object_get_member (candidate, members[i])));
+      json_node_take_object (copy, profile);
+      profile_text = json_to_string (copy, FALSE);
+
+      if ((stmt = employer_stmt (a, EMPLOYER_SET_IDENTITY, error)) == NULL)
+        return -1;
+      sqlite3_bind_int64 (stmt, 1, id);
+      if (!bind_sealed (a, stmt, 2, "candidate", "full_name", id, member_string (basics, "name"), error) ||
+          !bind_sealed (a, stmt, 3, "candidate", "email", id, member_string (basics, "email"), error) ||
+          !bind_sealed (a, stmt, 4, "candidate", "phone", id, member_string (basics, "phone"), error) ||
+          !bind_sealed (a, stmt, 5, "candidate", "linkedin_url", id, linkedin_url (basics), error) ||
+          !bind_sealed (a, stmt, 6, "candidate", "shared_profile", id, profile_text, error))
+        {
+          sqlite3_reset (stmt);
+          sqlite3_clear_bindings (stmt);
+          return -1;
+        }
+      if (!exec_stmt (a->db, stmt, error))
+        return -1;
+    }
+  else
+    touch_candidate (a, id);
+  return id;
 }
 
 static gboolean
@@ -282,56 +800,169 @@ apply_match (Apply       *a,
   JsonObject *data = JSON_NODE_HOLDS_OBJECT (data_node) ? json_node_get_object (data_node) : NULL;
   g_autofree char *remote_id = NULL;
   g_autofree char *explanation = NULL;
-  gint64 job_id = 0, candidate_id = 0;
+  gint64 job_id = 0, candidate_id = 0, points;
   JsonObject *candidate = member_object (data, "candidate");
-  double score;
+  const char *stage = member_string (data, "stage");
+  const char *note = member_string (data, "note");
+  gboolean shared;
+  sqlite3_stmt *stmt;
 
   if (data == NULL)
     return TRUE;
 
+  shared = json_object_get_boolean_member_with_default (data, "shared", FALSE);
+  points = CLAMP (member_count (data, "score"), 0, 100);
   if (candidate != NULL)
     {
-      /* Employer side: id "job:candidate". */
+      /* Employer side: id "job:candidate". Only the factors are kept with the match:
+       * what identifies the candidate lives (encrypted) in the candidate row, while shared. */
       g_autofree char *job_remote = member_id (data, "job_id");
+      g_autofree char *factors = a->raw_factors.type == XPZ_JSON_ARRAY
+                                 ? xpz_json_span_dup_text (&a->raw_factors)
+                                 : member_json (data, "factors", "[]");
 
-      candidate_id = apply_candidate (a, candidate, error);
+      candidate_id = apply_candidate (a, candidate, shared, error);
       if (candidate_id < 0)
         return FALSE;
       if (job_remote != NULL)
-        job_id = lookup (a, a->lookup_job, job_remote);
+        job_id = job_id_of (a, job_remote);
       remote_id = g_strdup (change_id);
+      explanation = g_strdup_printf ("{\"factors\":%s}", factors);
     }
   else
     {
       /* Candidate side: the job comes with the match. */
       JsonObject *job = member_object (data, "job");
 
-      job_id = job != NULL ? apply_job (a, job, error) : 0;
+      job_id = job != NULL ? apply_job_full (a, job, FALSE, error) : 0;
       if (job_id < 0)
         return FALSE;
       remote_id = g_strconcat ("job:", change_id, NULL);
+      explanation = json_to_string (data_node, FALSE);
+      note = NULL;
+      stage = NULL;
     }
+  if (!is_one_of (stage, match_stages))
+    stage = "new";
 
-  score = json_object_get_double_member_with_default (data, "score", 0) / 100.0;
-  explanation = json_to_string (data_node, FALSE);
-  if (a->incremental && candidate == NULL && score >= STRONG_MATCH)
+  if (a->incremental && candidate == NULL && points / 100.0 >= STRONG_MATCH)
     a->strong_matches++;
 
-  sqlite3_bind_text (a->upsert_match, 1, remote_id, -1, SQLITE_TRANSIENT);
+  if ((stmt = employer_stmt (a, EMPLOYER_UPSERT_MATCH, error)) == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, remote_id, -1, SQLITE_TRANSIENT);
   if (job_id > 0)
-    sqlite3_bind_int64 (a->upsert_match, 2, job_id);
-  else
-    sqlite3_bind_null (a->upsert_match, 2);
+    sqlite3_bind_int64 (stmt, 2, job_id);
   if (candidate_id > 0)
-    sqlite3_bind_int64 (a->upsert_match, 3, candidate_id);
-  else
-    sqlite3_bind_null (a->upsert_match, 3);
-  sqlite3_bind_double (a->upsert_match, 4, CLAMP (score, 0.0, 1.0));
-  sqlite3_bind_text (a->upsert_match, 5, explanation, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (a->upsert_match, 6, a->now);
-  if (!exec_stmt (a->db, a->upsert_match, error))
+    sqlite3_bind_int64 (stmt, 3, candidate_id);
+  sqlite3_bind_double (stmt, 4, points / 100.0);
+  sqlite3_bind_text (stmt, 5, explanation, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 6, a->now);
+  sqlite3_bind_int64 (stmt, 7, points);
+  sqlite3_bind_text (stmt, 8, stage, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 9, shared ? 1 : 0);
+  if (!exec_stmt (a->db, stmt, error))
     return FALSE;
   a->matches_changed = TRUE;
+
+  if (note != NULL)
+    {
+      gint64 match_id = 0;
+
+      if ((stmt = employer_stmt (a, EMPLOYER_FIND_MATCH, error)) == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, remote_id, -1, SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) == SQLITE_ROW)
+        match_id = sqlite3_column_int64 (stmt, 0);
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      if ((stmt = employer_stmt (a, EMPLOYER_SET_NOTE, error)) == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, match_id);
+      if (!bind_sealed (a, stmt, 2, "match", "note", match_id, note, error))
+        {
+          sqlite3_reset (stmt);
+          sqlite3_clear_bindings (stmt);
+          return FALSE;
+        }
+      if (!exec_stmt (a->db, stmt, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A match deleted (the candidate revoked, blocked, paused, or the score fell): the row
+ * goes, and the candidate's identifying fields with it unless another match is shared. */
+static gboolean
+forget_match (Apply       *a,
+              const char  *remote_id,
+              GError     **error)
+{
+  sqlite3_stmt *find = employer_stmt (a, EMPLOYER_FIND_MATCH, error);
+
+  if (find == NULL)
+    return FALSE;
+  sqlite3_bind_text (find, 1, remote_id, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step (find) == SQLITE_ROW && sqlite3_column_type (find, 1) != SQLITE_NULL)
+    touch_candidate (a, sqlite3_column_int64 (find, 1));
+  sqlite3_reset (find);
+  sqlite3_clear_bindings (find);
+
+  sqlite3_bind_text (a->delete_match, 1, remote_id, -1, SQLITE_TRANSIENT);
+  a->matches_changed = TRUE;
+  return exec_stmt (a->db, a->delete_match, error);
+}
+
+/* Every cached identifying field of a candidate no longer shared goes, and a candidate
+ * with no match left goes altogether (secure_delete zeroes the freed cells; the caller
+ * asks for a checkpoint so that the WAL forgets them too). */
+static gboolean
+purge_unshared (Apply    *a,
+                GError  **error)
+{
+  static const char *purge_all_sql =
+    "UPDATE candidate SET full_name = NULL, email = NULL, phone = NULL, linkedin_url = NULL,"
+    " shared_profile = NULL"
+    " WHERE (full_name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL"
+    "        OR linkedin_url IS NOT NULL OR shared_profile IS NOT NULL)"
+    " AND NOT EXISTS (SELECT 1 FROM match WHERE candidate_id = candidate.id AND shared = 1);"
+    "DELETE FROM candidate WHERE remote_id IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM match WHERE candidate_id = candidate.id);";
+  int total = sqlite3_total_changes (a->db);
+
+  if (a->purge_all)
+    {
+      int rc = sqlite3_exec (a->db, purge_all_sql, NULL, NULL, NULL);
+
+      if (rc != SQLITE_OK)
+        {
+          xpz_store_set_sqlite_error (a->db, rc, error);
+          return FALSE;
+        }
+    }
+  else
+    for (guint i = 0; a->touched != NULL && i < a->touched->len; i++)
+      {
+        gint64 id = g_array_index (a->touched, gint64, i);
+        sqlite3_stmt *purge = employer_stmt (a, EMPLOYER_PURGE_ONE, error);
+        sqlite3_stmt *drop;
+
+        if (purge == NULL)
+          return FALSE;
+        sqlite3_bind_int64 (purge, 1, id);
+        if (!exec_stmt (a->db, purge, error))
+          return FALSE;
+        if ((drop = employer_stmt (a, EMPLOYER_DROP_ONE, error)) == NULL)
+          return FALSE;
+        sqlite3_bind_int64 (drop, 1, id);
+        if (!exec_stmt (a->db, drop, error))
+          return FALSE;
+      }
+  if (sqlite3_total_changes (a->db) != total)
+    {
+      a->purged = TRUE;
+      a->candidates_changed = TRUE;
+    }
   return TRUE;
 }
 
@@ -384,11 +1015,7 @@ apply_change (Apply       *a,
   if (g_str_equal (kind, "job"))
     {
       if (deleted)
-        {
-          sqlite3_bind_text (a->delete_job, 1, id, -1, SQLITE_TRANSIENT);
-          a->jobs_changed = TRUE;
-          return exec_stmt (a->db, a->delete_job, error);
-        }
+        return forget_job (a, id, error);
       return data == NULL || !JSON_NODE_HOLDS_OBJECT (data) ||
              apply_job (a, json_node_get_object (data), error) >= 0;
     }
@@ -398,9 +1025,7 @@ apply_change (Apply       *a,
         {
           g_autofree char *remote_id = strchr (id, ':') != NULL ? g_strdup (id)
                                                                : g_strconcat ("job:", id, NULL);
-          sqlite3_bind_text (a->delete_match, 1, remote_id, -1, SQLITE_TRANSIENT);
-          a->matches_changed = TRUE;
-          return exec_stmt (a->db, a->delete_match, error);
+          return forget_match (a, remote_id, error);
         }
       return data == NULL || apply_match (a, id, data, error);
     }
@@ -409,6 +1034,9 @@ apply_change (Apply       *a,
 
   if (g_str_equal (kind, "introduction") && a->incremental)
     a->introductions++;
+  if (g_str_equal (kind, "profile"))
+    return apply_profile (a, data, error);
+  apply_refetch (a, kind);
 
   /* Other kinds (profile, documents, shares, introductions …) are read by the areas that
    * show them; the feed's cursor still moves past them. */
@@ -417,10 +1045,12 @@ apply_change (Apply       *a,
 
 typedef struct
 {
-  JsonNode *page;
-  char     *cursor;
-  gint64    now;
-  gboolean  incremental;
+  XpzApiResponse *page;      /* a raw response: the text the spans point into */
+  XpzJsonSpan     changes;
+  char           *cursor;
+  gint64          now;
+  gboolean        incremental;
+  GBytes         *key;
 } ApplyRequest;
 
 typedef struct
@@ -441,7 +1071,8 @@ page_result_free (PageResult *r)
 static void
 apply_request_free (ApplyRequest *r)
 {
-  json_node_unref (r->page);
+  g_clear_object (&r->page);
+  g_clear_pointer (&r->key, g_bytes_unref);
   g_free (r->cursor);
   g_free (r);
 }
@@ -475,6 +1106,59 @@ set_cursor (sqlite3     *db,
   return TRUE;
 }
 
+/* A change of the page as a json-glib tree, built from its spans. An employer-side
+ * match — nearly all of an employer's snapshot — keeps its factors as text: the store
+ * keeps them as they are, and they are most of the page. */
+static JsonObject *
+change_object (Apply             *a,
+               const XpzJsonSpan *change)
+{
+  JsonObject *object;
+  XpzJsonSpan kind, data, name, value;
+  gsize cursor = 0;
+
+  a->raw_factors.type = XPZ_JSON_NONE;
+  if (!xpz_json_object_get (change, "kind", &kind) || !xpz_json_span_equal (&kind, "match") ||
+      !xpz_json_object_get (change, "data", &data) || data.type != XPZ_JSON_OBJECT ||
+      !xpz_json_object_get (&data, "candidate", &value))
+    {
+      g_autoptr (JsonNode) node = xpz_json_span_to_node (change);
+
+      return node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+             ? json_object_ref (json_node_get_object (node)) : NULL;
+    }
+
+  object = json_object_new ();
+  while (xpz_json_object_next (change, &cursor, &name, &value))
+    {
+      g_autofree char *member = xpz_json_span_dup_string (&name);
+
+      if (member == NULL)
+        continue;
+      if (g_str_equal (member, "data"))
+        {
+          JsonObject *trimmed = json_object_new ();
+          gsize data_cursor = 0;
+
+          while (xpz_json_object_next (&value, &data_cursor, &name, &data))
+            {
+              g_autofree char *data_member = xpz_json_span_dup_string (&name);
+
+              if (data_member == NULL)
+                continue;
+              if (g_str_equal (data_member, "factors"))
+                a->raw_factors = data;
+              else
+                json_object_set_member (trimmed, data_member, xpz_json_span_to_node (&data));
+            }
+          json_object_set_object_member (object, member, trimmed);
+        }
+      else
+        json_object_set_member (object, member, xpz_json_span_to_node (&value));
+    }
+  return object;
+}
+
 /* One page and its cursor, in one transaction. Returns the number of changes. */
 static gpointer
 apply_page_func (XpzStore      *store,
@@ -484,21 +1168,28 @@ apply_page_func (XpzStore      *store,
                  GError       **error)
 {
   ApplyRequest *r = data;
-  JsonObject *page = json_node_get_object (r->page);
-  JsonArray *changes = json_object_get_array_member (page, "changes");
-  Apply a = { .db = db, .now = r->now, .incremental = r->incremental };
+  Apply a = { .db = db, .now = r->now, .incremental = r->incremental, .key = r->key };
   PageResult *result;
-  guint n = changes != NULL ? json_array_get_length (changes) : 0;
+  XpzJsonSpan change;
+  gsize cursor = 0;
+  guint n = 0;
   gboolean ok;
 
   ok = prepare_all (&a, error);
-  for (guint i = 0; ok && i < n; i++)
+  while (ok && xpz_json_array_next (&r->changes, &cursor, &change))
     {
-      JsonNode *change = json_array_get_element (changes, i);
+      n++;
+      if (change.type == XPZ_JSON_OBJECT)
+        {
+          g_autoptr (JsonObject) object = change_object (&a, &change);
 
-      if (JSON_NODE_HOLDS_OBJECT (change))
-        ok = apply_change (&a, json_node_get_object (change), error);
+          ok = object == NULL || apply_change (&a, object, error);
+        }
     }
+  if (ok)
+    ok = purge_unshared (&a, error);
+  if (ok && a.purged)
+    xpz_store_request_checkpoint (store);
   apply_clear (&a);
   if (!ok || !set_cursor (db, r->cursor, r->now, error))
     {
@@ -513,6 +1204,14 @@ apply_page_func (XpzStore      *store,
     xpz_store_record_change (store, "candidate", 0, XPZ_STORE_CHANGE_RESET);
   if (a.matches_changed)
     xpz_store_record_change (store, "match", 0, XPZ_STORE_CHANGE_RESET);
+  if (a.candidate_changed & CANDIDATE_CHANGED_PROFILE)
+    xpz_store_record_change (store, XPZ_PROFILE_TABLE, 1, XPZ_STORE_CHANGE_UPDATED);
+  if (a.candidate_changed & CANDIDATE_CHANGED_DOCUMENTS)
+    xpz_store_record_change (store, "document", 0, XPZ_STORE_CHANGE_RESET);
+  if (a.candidate_changed & CANDIDATE_CHANGED_INTRODUCTIONS)
+    xpz_store_record_change (store, "introduction_request", 0, XPZ_STORE_CHANGE_RESET);
+  if (a.candidate_changed & CANDIDATE_CHANGED_SHARES)
+    xpz_store_record_change (store, "share", 0, XPZ_STORE_CHANGE_RESET);
   result = g_new0 (PageResult, 1);
   result->n = n;
   result->introductions = a.introductions;
@@ -733,8 +1432,8 @@ changes_cb (GObject      *source,
   Pull *pull = g_task_get_task_data (task);
   g_autoptr (XpzApiResponse) response = NULL;
   GError *error = NULL;
-  JsonObject *page;
-  const char *cursor;
+  XpzJsonSpan changes, cursor_span, more;
+  g_autofree char *cursor = NULL;
   ApplyRequest *r;
   guint status;
 
@@ -793,11 +1492,10 @@ changes_cb (GObject      *source,
       return;
     }
 
-  page = xpz_api_response_get_object (response);
-  cursor = page != NULL ? json_object_get_string_member_with_default (page, "cursor", NULL)
-                        : NULL;
-  if (cursor == NULL || !json_object_has_member (page, "changes") ||
-      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (page, "changes")))
+  if (xpz_api_response_get_member (response, "cursor", &cursor_span))
+    cursor = xpz_json_span_dup_string (&cursor_span);
+  if (cursor == NULL || !xpz_api_response_get_member (response, "changes", &changes) ||
+      changes.type != XPZ_JSON_ARRAY)
     {
       finish (task, XPZ_SYNC_STATE_NEEDS_ATTENTION, 0,
               g_error_new_literal (XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
@@ -806,16 +1504,18 @@ changes_cb (GObject      *source,
     }
 
   r = g_new0 (ApplyRequest, 1);
-  r->page = json_node_ref (xpz_api_response_get_body (response));
+  r->page = g_object_ref (response);
+  r->changes = changes;
   r->cursor = g_strdup (cursor);
   r->now = xpz_sync_engine_now (self);
   r->incremental = pull->cursor != NULL && *pull->cursor != '\0';
+  r->key = self->key != NULL ? g_bytes_ref (self->key) : NULL;
   pull->applying++;
   xpz_store_run_async (self->store, TRUE, apply_page_func, r,
                        (GDestroyNotify) apply_request_free, (GDestroyNotify) page_result_free,
                        g_task_get_cancellable (task), applied_cb, task);
 
-  if (json_object_get_boolean_member_with_default (page, "more", FALSE))
+  if (xpz_api_response_get_member (response, "more", &more) && xpz_json_span_get_bool (&more))
     {
       g_free (pull->cursor);
       pull->cursor = g_strdup (cursor);
@@ -842,8 +1542,9 @@ send_request (GTask *task)
   else
     path = g_strdup_printf ("/api/v1/changes?limit=%d", PAGE_LIMIT);
 
-  xpz_api_client_call_async (xpz_session_get_client (self->session), "GET", path, NULL, NULL,
-                             NULL, g_task_get_cancellable (task), changes_cb, task);
+  /* The page is checked, not parsed, off the main thread; the store's worker reads it. */
+  xpz_api_client_call_raw_async (xpz_session_get_client (self->session), "GET", path,
+                                 g_task_get_cancellable (task), changes_cb, task);
 }
 
 static void
