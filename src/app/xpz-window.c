@@ -91,19 +91,31 @@ find_sidebar_row (XpzWindow  *self,
  *
  * Returns: %FALSE if @area is not an area of the window
  */
+static void ensure_area_page (XpzWindow *self, const char *area);
+
+/* Makes @area the current one (its page is made once the main view shows). */
+static gboolean
+select_area (XpzWindow  *self,
+             const char *area)
+{
+  GtkListBoxRow *row = find_sidebar_row (self, area);
+
+  if (row == NULL)
+    return FALSE;
+  gtk_list_box_select_row (self->sidebar_list, row);
+  return TRUE;
+}
+
 gboolean
 xpz_window_show_area (XpzWindow  *self,
                       const char *area)
 {
-  GtkListBoxRow *row;
-
   g_return_val_if_fail (XPZ_IS_WINDOW (self), FALSE);
 
-  row = find_sidebar_row (self, area);
-  if (row == NULL)
+  if (!select_area (self, area))
     return FALSE;
-
-  gtk_list_box_select_row (self->sidebar_list, row);
+  /* Asked for by name (a notification, a test): the page is made now. */
+  ensure_area_page (self, area);
   adw_leaflet_set_visible_child (self->leaflet, self->content_box);
   return TRUE;
 }
@@ -157,10 +169,21 @@ sidebar_row_selected_cb (XpzWindow     *self,
     return;
 
   area = gtk_widget_get_name (GTK_WIDGET (row));
-  ensure_area_page (self, area);
+  /* Behind the welcome page, no area is seen: its page is made when the main view shows. */
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->main_stack), "main") == 0)
+    ensure_area_page (self, area);
   gtk_stack_set_visible_child_name (self->stack, area);
   page = gtk_stack_get_page (self->stack, gtk_stack_get_visible_child (self->stack));
   adw_window_title_set_title (self->content_title, gtk_stack_page_get_title (page));
+}
+
+static void
+main_stack_changed_cb (XpzWindow  *self,
+                       GParamSpec *pspec,
+                       GtkStack   *stack)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "main") == 0)
+    ensure_area_page (self, gtk_stack_get_visible_child_name (self->stack));
 }
 
 static void
@@ -739,8 +762,8 @@ xpz_window_constructed (GObject *object)
     gtk_window_maximize (GTK_WINDOW (self));
 
   last_area = g_settings_get_string (self->settings, "last-area");
-  if (!xpz_window_show_area (self, last_area))
-    xpz_window_show_area (self, "candidate");
+  if (!select_area (self, last_area))
+    select_area (self, "candidate");
   /* Unfolded, both panes show; folded, start from the list of areas. */
   adw_leaflet_set_visible_child (self->leaflet, self->sidebar_box);
 
@@ -831,6 +854,7 @@ xpz_window_class_init (XpzWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_PATH "/ui/xpz-window.ui");
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, main_stack);
+  gtk_widget_class_bind_template_callback (widget_class, main_stack_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, candidate_bin);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, employer_bin);
