@@ -150,7 +150,9 @@ main (int   argc,
   g_autoptr(GArray) page_ms = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) get_item_ms = g_array_new (FALSE, FALSE, sizeof (double));
   double page_p95, get_item_p95, model_new_ms, model_first_ms;
-  double bulk_rate, bulk_short_rate, match_rate, commit_p50, fts_p95, qc_ms = 0, db_mb = 0;
+  double bulk_rate, bulk_short_rate, match_rate, commit_p50, qc_ms = 0, db_mb = 0;
+  double fts_p50[4], fts_p95[4];
+  const char *fts_names[4];
   gint64 t0;
 
   if (!xpz_store_open (store, key, &error))
@@ -166,7 +168,7 @@ main (int   argc,
       /* rare terms: one job in 1000 has one */
       if (i % 1000 == 0)
         {
-          char *t = g_strdup_printf ("%s rareterm%u", title, i / 1000);
+          char *t = g_strdup_printf ("%s rareterm%u نادرة%u", title, i / 1000, i / 1000);
 
           g_free (title);
           title = t;
@@ -226,21 +228,40 @@ main (int   argc,
     }
   commit_p50 = percentile (commit_ms, 0.5);
 
-  /* 3. FTS rare-term query over 100 000 jobs */
-  for (guint i = 0; i < N_QUERIES; i++)
-    {
-      g_autofree char *q = g_strdup_printf ("rareterm%u", i % (N_BULK / 1000));
-      g_autoptr(GArray) hits = NULL;
-      double ms;
+  /* 3. FTS queries over 100 000 jobs: a rare and a common term, French and Arabic
+   * (the first 50 hits, as the search box asks for) */
+  {
+    static const struct { const char *name; const char *format; } kinds[] = {
+      { "FTS rare term, French", "rareterm" },
+      { "FTS rare term, Arabic", "نادرة" },
+      { "FTS common term, French", "développeur" },
+      { "FTS common term, Arabic", "مهندس" },
+    };
 
-      t0 = g_get_monotonic_time ();
-      hits = xpz_store_search_jobs (store, q, 50, &error);
-      ms = (g_get_monotonic_time () - t0) / 1e3;
-      if (hits == NULL || hits->len == 0)
-        g_error ("query found nothing");
-      g_array_append_val (query_ms, ms);
-    }
-  fts_p95 = percentile (query_ms, 0.95);
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      {
+        g_array_set_size (query_ms, 0);
+        for (guint i = 0; i < N_QUERIES; i++)
+          {
+            guint n = i % (N_BULK / 1000);
+            g_autofree char *q = k == 0 ? g_strdup_printf ("rareterm%u", n)
+                                 : k == 1 ? g_strdup_printf ("نادرة%u", n)
+                                 : g_strdup (kinds[k].format);
+            g_autoptr(GArray) hits = NULL;
+            double ms;
+
+            t0 = g_get_monotonic_time ();
+            hits = xpz_store_search_jobs (store, q, 50, &error);
+            ms = (g_get_monotonic_time () - t0) / 1e3;
+            if (hits == NULL || hits->len == 0)
+              g_error ("query %s found nothing", q);
+            g_array_append_val (query_ms, ms);
+          }
+        fts_p50[k] = percentile (query_ms, 0.5);
+        fts_p95[k] = percentile (query_ms, 0.95);
+        fts_names[k] = kinds[k].name;
+      }
+  }
 
   /* 3b. list model: every read runs on the store's worker. Creation returns
    * at once; the count arrives as the first items-changed. A random jump
@@ -328,7 +349,9 @@ main (int   argc,
   g_print ("%-40s %11.0f /s %11s /s\n", "bulk insert: jobs, FTS, ~6 words/row", bulk_short_rate, ">= 100000");
   g_print ("%-40s %11.0f /s %11s /s\n", "bulk insert: matches (no FTS)", match_rate, ">= 100000");
   g_print ("%-40s %11.3f ms %11s ms\n", "single write commit p50", commit_p50, "<= 1");
-  g_print ("%-40s %11.3f ms %11s ms\n", "FTS rare-term query p95 (100 000 jobs)", fts_p95, "<= 5");
+  for (guint k = 0; k < G_N_ELEMENTS (fts_names); k++)
+    g_print ("%-40s %5.3f / %.3f ms %7s ms\n", fts_names[k], fts_p50[k], fts_p95[k], "p95 <= 5");
+  g_print ("  (p50 / p95 over 100 000 jobs, the first 50 hits)\n");
   g_print ("%-40s %11.1f ms %11s ms\n", "quick_check", qc_ms, "<= 150");
   g_print ("%-40s %11.3f ms %11s\n", "list model: new (main thread)", model_new_ms, "-");
   g_print ("%-40s %11.3f ms %11s\n", "list model: first items-changed (100k)", model_first_ms, "-");
