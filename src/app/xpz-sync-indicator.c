@@ -318,7 +318,6 @@ xpz_sync_indicator_class_init (XpzSyncIndicatorClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/xpz-sync-indicator.ui");
-  gtk_widget_class_bind_template_child (widget_class, XpzSyncIndicator, button);
   gtk_widget_class_bind_template_child (widget_class, XpzSyncIndicator, title_label);
   gtk_widget_class_bind_template_child (widget_class, XpzSyncIndicator, detail_label);
   gtk_widget_class_bind_template_child (widget_class, XpzSyncIndicator, parked_list);
@@ -332,6 +331,8 @@ static void
 xpz_sync_indicator_init (XpzSyncIndicator *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The AdwBin's own child: not bound as a template child (see XpzEmployerPage). */
+  self->button = GTK_MENU_BUTTON (adw_bin_get_child (ADW_BIN (self)));
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
 }

@@ -551,9 +551,6 @@ static const char * const migrations[] = {
   "  value TEXT NOT NULL,"
   "  updated_at INTEGER NOT NULL);"
   "ALTER TABLE document ADD COLUMN sha256 TEXT;",
-
-  /* 7: reserved: the privacy center */
-  "",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == XPZ_STORE_SCHEMA_VERSION);

@@ -845,6 +845,133 @@ documents (XpzRequest *req)
   xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
 }
 
+/* The candidate's answers to their matches (R3.1, B2): "not interested" hides a job from
+ * their list; an objection to the automated decision is kept with its reason and
+ * ledgered, for a person to review. Their tables belong to this module (made on first
+ * use), and go with the account (ON DELETE CASCADE). */
+#define MATCH_FEEDBACK_SCHEMA \
+  "CREATE TABLE IF NOT EXISTS match_dismissals (" \
+  "  candidate_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE," \
+  "  job_id INTEGER NOT NULL," \
+  "  at INTEGER NOT NULL," \
+  "  PRIMARY KEY (candidate_id, job_id));" \
+  "CREATE TABLE IF NOT EXISTS match_objections (" \
+  "  id INTEGER PRIMARY KEY," \
+  "  candidate_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE," \
+  "  job_id INTEGER NOT NULL," \
+  "  score INTEGER," \
+  "  reason TEXT NOT NULL," \
+  "  status TEXT NOT NULL DEFAULT 'received'," \
+  "  at INTEGER NOT NULL);"
+
+#define MATCH_REASON_MAX 2000
+
+static gboolean
+match_feedback_ready (XpzRequest *req)
+{
+  return xpz_platform_db_int (req->db, 0,
+                              "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'match_dismissals'",
+                              "") != 0;
+}
+
+static gboolean
+job_dismissed (XpzRequest *req,
+               gint64      job_id)
+{
+  return xpz_platform_db_int (req->db, 0,
+                              "SELECT 1 FROM match_dismissals WHERE candidate_id = ? AND job_id = ?",
+                              "ii", req->account_id, job_id) != 0;
+}
+
+static void
+match_feedback (XpzRequest *req)
+{
+  XpzPlatformServer *self = req->server;
+  gint64 job_id;
+  XpzJobVec *j;
+  XpzCandidateVec *c;
+  JsonObject *o;
+
+  if (!g_str_equal (req->method, "POST"))
+    {
+      xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
+      return;
+    }
+  if (!xpz_request_parse_id (req, 2, &job_id))
+    return;
+  j = xpz_platform_matcher_get_job (self->matcher, job_id);
+  if (j == NULL)
+    {
+      xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such job");
+      return;
+    }
+  if (!xpz_platform_db_exec (req->db, MATCH_FEEDBACK_SCHEMA, NULL))
+    {
+      xpz_request_db_failed (req);
+      return;
+    }
+
+  if (g_str_equal (req->segs[3], "not-interested"))
+    {
+      xpz_platform_db_run (req->db,
+                           "INSERT INTO match_dismissals (candidate_id, job_id, at) VALUES (?, ?, ?)"
+                           " ON CONFLICT DO NOTHING", "iii", req->account_id, job_id, req->now);
+      xpz_platform_emit_change (self, req->account_id, "matches", "0", req->now);
+      o = json_object_new ();
+      json_object_set_int_member (o, "job_id", job_id);
+      json_object_set_string_member (o, "status", "not_interested");
+      xpz_platform_set_time (o, "at", xpz_platform_db_int (req->db, req->now,
+                                                           "SELECT at FROM match_dismissals WHERE candidate_id = ? AND job_id = ?",
+                                                           "ii", req->account_id, job_id));
+      xpz_request_object (req, SOUP_STATUS_OK, o);
+      return;
+    }
+
+  /* objection */
+  {
+    JsonObject *body = xpz_request_body_object (req);
+    const char *reason;
+    g_autofree char *trimmed = NULL;
+    JsonObject *detail;
+    XpzScore score;
+    gint64 id;
+
+    if (body == NULL)
+      return;
+    reason = json_object_get_string_member_with_default (body, "reason", NULL);
+    trimmed = reason != NULL ? g_strstrip (g_strdup (reason)) : NULL;
+    if (json_object_get_size (body) != 1 || trimmed == NULL || *trimmed == '\0' ||
+        g_utf8_strlen (trimmed, -1) > MATCH_REASON_MAX)
+      {
+        xpz_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_objection",
+                           "An objection is {\"reason\": text of 1 to 2000 characters}");
+        return;
+      }
+    c = xpz_platform_matcher_get_candidate (self->matcher, req->account_id);
+    memset (&score, 0, sizeof score);
+    if (c != NULL)
+      xpz_platform_matcher_score (self->matcher, c, j, &score);
+    xpz_platform_db_run (req->db,
+                         "INSERT INTO match_objections (candidate_id, job_id, score, reason, at) VALUES (?, ?, ?, ?, ?)",
+                         "iiisi", req->account_id, job_id, (gint64) score.total, trimmed, req->now);
+    id = xpz_platform_db_last_insert_id (req->db);
+    detail = json_object_new ();
+    json_object_set_int_member (detail, "objection_id", id);
+    json_object_set_int_member (detail, "job_id", job_id);
+    json_object_set_int_member (detail, "score", score.total);
+    json_object_set_string_member (detail, "basis", "objection");
+    xpz_platform_ledger_append (self, req->account_id, "match_objection", detail, req->now);
+    o = json_object_new ();
+    json_object_set_int_member (o, "id", id);
+    json_object_set_int_member (o, "job_id", job_id);
+    json_object_set_int_member (o, "score", score.total);
+    json_object_set_string_member (o, "reason", trimmed);
+    json_object_set_string_member (o, "status", "received");
+    xpz_platform_set_time (o, "created_at", req->now);
+    xpz_request_object (req, SOUP_STATUS_CREATED, o);
+  }
+}
+
 static void
 matches (XpzRequest *req)
 {
@@ -855,6 +982,7 @@ matches (XpzRequest *req)
   g_autoptr(GArray) ranked = NULL;
   guint64 limit = 50;
   const char *limit_text = xpz_request_query (req, "limit");
+  gboolean dismissals = match_feedback_ready (req);
 
   if (limit_text != NULL && !g_ascii_string_to_unsigned (limit_text, 10, 1, 500, &limit, NULL))
     {
@@ -872,6 +1000,11 @@ matches (XpzRequest *req)
           XpzRanked *r = &g_array_index (ranked, XpzRanked, i);
           XpzJobVec *j = xpz_platform_matcher_job_at (self->matcher, r->index);
 
+          if (dismissals && job_dismissed (req, j->id))
+            {
+              limit++;   /* a hidden job does not count against the limit */
+              continue;
+            }
           json_array_add_element (array, xpz_platform_candidate_match_json (self, c, j));
         }
     }
@@ -1028,6 +1161,20 @@ put_privacy (XpzRequest *req,
       json_object_set_string_member (detail, "basis", "consent");
       xpz_platform_ledger_append (self, req->account_id, "sharing_mode_changed", detail, req->now);
       changed = TRUE;
+    }
+  else if (json_object_has_member (body, "sharing_mode") &&
+           xpz_platform_db_int (req->db, 0,
+                                "SELECT 1 FROM ledger WHERE candidate_id = ? AND kind IN"
+                                " ('sharing_mode_changed', 'sharing_mode_chosen') LIMIT 1",
+                                "i", req->account_id) == 0)
+    {
+      /* The candidate's first own choice keeps the mode they were given at sign-up:
+       * the consent is theirs from now on, so it is ledgered all the same. */
+      JsonObject *detail = json_object_new ();
+
+      json_object_set_string_member (detail, "mode", mode);
+      json_object_set_string_member (detail, "basis", "consent");
+      xpz_platform_ledger_append (self, req->account_id, "sharing_mode_chosen", detail, req->now);
     }
   for (guint i = 0; i < G_N_ELEMENTS (bool_settings); i++)
     {
@@ -1235,6 +1382,15 @@ introduction_json (sqlite3_stmt *stmt)
   json_object_set_object_member (o, "employer", employer);
   json_object_set_int_member (job, "id", sqlite3_column_int64 (stmt, 3));
   json_object_set_string_member (job, "title", doc ? json_object_get_string_member_with_default (doc, "title", "") : "");
+  /* What the candidate weighs a request by: the job's salary range, place and terms. */
+  if (doc != NULL)
+    {
+      static const char * const terms[] = { "salary", "location", "work_mode", "contract_type" };
+
+      for (guint i = 0; i < G_N_ELEMENTS (terms); i++)
+        if (json_object_has_member (doc, terms[i]))
+          json_object_set_member (job, terms[i], json_node_copy (json_object_get_member (doc, terms[i])));
+    }
   json_object_set_object_member (o, "job", job);
   json_object_set_string_member (o, "status", (const char *) sqlite3_column_text (stmt, 4));
   if (sqlite3_column_type (stmt, 5) != SQLITE_NULL)
@@ -1534,6 +1690,12 @@ xpz_platform_candidate_route (XpzRequest *req)
     }
   if (g_str_equal (sub, "matches"))
     {
+      if (req->n_segs == 4 &&
+          (g_str_equal (req->segs[3], "not-interested") || g_str_equal (req->segs[3], "objection")))
+        {
+          match_feedback (req);
+          return;
+        }
       if (req->n_segs != 2)
         {
           xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");

@@ -489,7 +489,6 @@ xpz_employer_match_detail_class_init (XpzEmployerMatchDetailClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/xpz-employer-match-detail.ui");
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerMatchDetail, stack);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerMatchDetail, back_button);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerMatchDetail, title_label);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerMatchDetail, score_label);
@@ -526,6 +525,8 @@ xpz_employer_match_detail_init (XpzEmployerMatchDetail *self)
 
   self->dynamic_rows = g_ptr_array_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The AdwBin's own child: not bound as a template child (see XpzEmployerPage). */
+  self->stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
   for (guint i = 0; xpz_employer_stages ()[i] != NULL; i++)
     gtk_string_list_append (stages, xpz_employer_stage_label (xpz_employer_stages ()[i]));
   self->filling = TRUE;

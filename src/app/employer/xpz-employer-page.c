@@ -541,7 +541,6 @@ xpz_employer_page_class_init (XpzEmployerPageClass *klass)
   g_type_ensure (XPZ_TYPE_EMPLOYER_JOB_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/xpz-employer-page.ui");
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, stack);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, jobs_pane);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_pane);
@@ -590,6 +589,9 @@ xpz_employer_page_init (XpzEmployerPage *self)
   g_autoptr (GtkStringList) stages = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The template's top-level child is the AdwBin's own child: not a template child, or
+   * disposing the template would unparent it behind AdwBin's back. */
+  self->stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
