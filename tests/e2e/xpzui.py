@@ -124,13 +124,23 @@ class App:
 
     def select_area(self, name):
         """Selects a sidebar row through the list's AT-SPI Selection interface."""
-        areas = self.wait_find("Areas", Atspi.Role.LIST, "the list of areas")
+        areas = self.wait_find(self.tr("Areas"), Atspi.Role.LIST, "the list of areas")
         for i in range(areas.get_child_count()):
-            if areas.get_child_at_index(i).get_name() == name:
+            if areas.get_child_at_index(i).get_name() in (name, self.tr(name)):
                 if not Atspi.Selection.select_child(areas, i):
                     raise TestFailure(f"could not select {name}")
                 return
         raise TestFailure(f"no area named {name}")
+
+    def tr(self, text):
+        """@text as the app shows it in the language of its environment (LANGUAGE)."""
+        import gettext
+        languages = [l for l in self.env.get("LANGUAGE", "").split(":") if l]
+        if not languages:
+            return text
+        catalog = gettext.translation("xpertaize-desktop", localedir=self.env["XPZ_LOCALEDIR"],
+                                      languages=languages, fallback=True)
+        return catalog.gettext(text)
 
     def click(self, name, role=Atspi.Role.PUSH_BUTTON):
         button = self.wait_find(name, role)

@@ -62,12 +62,13 @@ class Platform:
 
 
 def sign_in(app, platform, email=CANDIDATE):
-    app.click("Sign In")
-    app.type_into("Platform Address", platform.url)
-    app.type_into("Email", email)
-    app.type_into("Password", PASSWORD)
-    app.click("Sign In to the Platform")
-    app.wait_find("Areas", Atspi.Role.LIST, "the areas after signing in")
+    # The labels as shown: translated when the test runs the app in Arabic.
+    app.click(app.tr("Sign In"))
+    app.type_into(app.tr("Platform Address"), platform.url)
+    app.type_into(app.tr("Email"), email)
+    app.type_into(app.tr("Password"), PASSWORD)
+    app.click(app.tr("Sign In to the Platform"))
+    app.wait_find(app.tr("Areas"), Atspi.Role.LIST, "the areas after signing in")
 
 
 def open_privacy(app, view=None):
@@ -737,7 +738,7 @@ def switch_buttons(app):
     while stack and switcher is None:
         node = stack.pop()
         try:
-            if node.get_name() == "Privacy Views" and app.is_showing(node) and inside(node):
+            if node.get_name() == app.tr("Privacy Views") and app.is_showing(node) and inside(node):
                 switcher = node
             n = node.get_child_count()
         except Exception:  # noqa: BLE001
