@@ -224,7 +224,7 @@ read_base (sqlite3       *db,
   base->shared = g_new (guint8, capacity);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      guint i = base->n++;
+      guint i = base->n;
 
       if (i == capacity)
         {
@@ -245,6 +245,7 @@ read_base (sqlite3       *db,
       base->points[i] = (guint8) CLAMP (sqlite3_column_int (stmt, 2), 0, 100);
       base->stages[i] = stage_index ((const char *) sqlite3_column_text (stmt, 3));
       base->shared[i] = sqlite3_column_int (stmt, 4) != 0;
+      base->n = i + 1;
     }
   if (!finish_steps (db, stmt, rc, error))
     return NULL;
@@ -298,7 +299,8 @@ filter_base (sqlite3       *db,
   ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), found != NULL ? 1024 : base->n);
   for (guint i = 0; i < base->n; i++)
     {
-      if (base->points[i] < f->min_score)
+      /* read_base() fills points[0, n); the analyzer cannot follow a shared base. */
+      if (base->points[i] < f->min_score)  /* NOLINT(clang-analyzer-core.UndefinedBinaryOperatorResult) */
         break;  /* rank order: none further reaches it */
       if (stage >= 0 && base->stages[i] != stage)
         continue;

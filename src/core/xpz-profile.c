@@ -471,7 +471,8 @@ save_func (XpzStore      *store,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   gint64 id;
 
-  current = xpz_profile_read (db, r->key, &etag, NULL);
+  current = xpz_profile_read (db, r->key, &etag, NULL);   /* for its ETag */
+  g_clear_pointer (&current, json_node_unref);
   xpz_profile_normalise (r->profile);
   body = json_to_string (r->profile, FALSE);
   next = xpz_profile_next_etag (etag);

@@ -181,7 +181,10 @@ xpz_outbox_add (sqlite3     *db,
   int rc;
 
   if (idempotency_key == NULL)
-    idempotency_key = fresh_key = g_uuid_string_random ();
+    {
+      fresh_key = g_uuid_string_random ();
+      idempotency_key = fresh_key;
+    }
 
   if (body_json != NULL)
     {

@@ -172,7 +172,7 @@ xpz_platform_json_parse (const char  *text,
   g_autoptr(JsonParser) parser = NULL;
   gsize len = length < 0 ? strlen (text) : (gsize) length;
 
-  if (!g_utf8_validate (text, len, NULL) || memchr (text, '\0', len) != NULL)
+  if (!g_utf8_validate (text, len, NULL) || strnlen (text, len) != len)
     {
       g_set_error_literal (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_INVALID,
                            "The body is not valid UTF-8 text");

@@ -12,11 +12,12 @@
  * suppressed bands said to be so. Its data is also its accessible description. */
 
 #define ROW_HEIGHT 46
+#define N_BANDS 4    /* the platform's experience bands, below */
 #define LABEL_WIDTH 92
 #define BAR_HEIGHT 14
 #define PADDING 8
 
-static const char * const bands[] = { "0-2", "3-5", "6-10", "10+" };
+static const char * const bands[N_BANDS] = { "0-2", "3-5", "6-10", "10+" };
 
 struct _XpzCandidateSalaryChart
 {
@@ -193,7 +194,7 @@ xpz_candidate_salary_chart_snapshot (GtkWidget   *widget,
     {
       g_autofree char *you = g_strdup_printf (_("You: %.0f"), self->expectation);
       float x = X (self->expectation);
-      float height = G_N_ELEMENTS (bands) * ROW_HEIGHT;
+      float height = (float) (N_BANDS * ROW_HEIGHT);
       /* The label goes on the side of the line that has room. */
       gboolean label_before = rtl ? x - 94 < 0 : x + 94 > width;
 

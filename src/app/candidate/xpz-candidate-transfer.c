@@ -400,9 +400,10 @@ export_written_cb (GObject      *source,
     ok = FALSE;
   if (ok)
     set_status (self, _("Your data was saved."));
-  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  else if (error == NULL || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      g_autofree char *text = g_strdup_printf (_("The export was not saved: %s"), error->message);
+      g_autofree char *text = g_strdup_printf (_("The export was not saved: %s"),
+                                               error != NULL ? error->message : _("the export could not be made"));
       set_status (self, text);
     }
 }
