@@ -1518,6 +1518,50 @@ xpz_store_close (XpzStore *self)
 
 /* --- Encrypted columns ------------------------------------------------- */
 
+/**
+ * xpz_store_bind_sealed:
+ * @key: (nullable): the account's at-rest key
+ * @data: (nullable): bound as NULL when %NULL
+ *
+ * Binds @data encrypted for (@table, @column, @row_id) — the associated data, so that a
+ * sealed value cannot be moved to another cell. Fails with %XPZ_STORE_ERROR_NO_KEY
+ * without a key: nothing is ever written in the clear instead.
+ */
+gboolean
+xpz_store_bind_sealed (sqlite3_stmt  *stmt,
+                       int            index,
+                       GBytes        *key,
+                       const char    *table,
+                       const char    *column,
+                       gint64         row_id,
+                       const guint8  *data,
+                       gsize          length,
+                       GError       **error)
+{
+  g_autofree char *aad = NULL;
+  g_autoptr(GBytes) blob = NULL;
+
+  if (data == NULL)
+    {
+      sqlite3_bind_null (stmt, index);
+      return TRUE;
+    }
+  if (key == NULL)
+    {
+      g_set_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_NO_KEY,
+                   _("Your local data cannot be protected because its key is not available."));
+      return FALSE;
+    }
+
+  aad = xpz_crypto_aad (table, column, row_id);
+  blob = xpz_crypto_encrypt (key, data, length, aad, error);
+  if (blob == NULL)
+    return FALSE;
+  sqlite3_bind_blob64 (stmt, index, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob),
+                       SQLITE_TRANSIENT);
+  return TRUE;
+}
+
 static gboolean
 bind_encrypted (XpzStore      *self,
                 sqlite3_stmt  *stmt,
@@ -1529,28 +1573,8 @@ bind_encrypted (XpzStore      *self,
                 gsize          length,
                 GError       **error)
 {
-  g_autofree char *aad = NULL;
-  g_autoptr(GBytes) blob = NULL;
-
-  if (data == NULL)
-    {
-      sqlite3_bind_null (stmt, index);
-      return TRUE;
-    }
-  if (self->key == NULL)
-    {
-      g_set_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_NO_KEY,
-                   _("Your local data cannot be protected because its key is not available."));
-      return FALSE;
-    }
-
-  aad = xpz_crypto_aad (table, column, row_id);
-  blob = xpz_crypto_encrypt (self->key, data, length, aad, error);
-  if (blob == NULL)
-    return FALSE;
-  sqlite3_bind_blob64 (stmt, index, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob),
-                       SQLITE_TRANSIENT);
-  return TRUE;
+  return xpz_store_bind_sealed (stmt, index, self->key, table, column, row_id, data, length,
+                                error);
 }
 
 static gboolean

@@ -123,6 +123,15 @@ void        xpz_store_request_checkpoint (XpzStore           *self);
 gboolean    xpz_store_step_done        (sqlite3              *db,
                                         sqlite3_stmt         *stmt,
                                         GError              **error);
+gboolean    xpz_store_bind_sealed      (sqlite3_stmt         *stmt,
+                                        int                   index,
+                                        GBytes               *key,
+                                        const char           *table,
+                                        const char           *column,
+                                        gint64                row_id,
+                                        const guint8         *data,
+                                        gsize                 length,
+                                        GError              **error);
 void        xpz_store_bind_text_or_null (sqlite3_stmt        *stmt,
                                          int                  index,
                                          const char          *text);

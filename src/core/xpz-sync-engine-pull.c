@@ -460,27 +460,8 @@ bind_sealed (Apply         *a,
              const char    *text,
              GError       **error)
 {
-  g_autofree char *aad = NULL;
-  g_autoptr (GBytes) blob = NULL;
-
-  if (text == NULL)
-    {
-      sqlite3_bind_null (stmt, index);
-      return TRUE;
-    }
-  if (a->key == NULL)
-    {
-      g_set_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_NO_KEY,
-                   _("Your local data cannot be protected because its key is not available."));
-      return FALSE;
-    }
-  aad = xpz_crypto_aad (table, column, row_id);
-  blob = xpz_crypto_encrypt (a->key, (const guint8 *) text, strlen (text), aad, error);
-  if (blob == NULL)
-    return FALSE;
-  sqlite3_bind_blob64 (stmt, index, g_bytes_get_data (blob, NULL), g_bytes_get_size (blob),
-                       SQLITE_TRANSIENT);
-  return TRUE;
+  return xpz_store_bind_sealed (stmt, index, a->key, table, column, row_id,
+                                (const guint8 *) text, text != NULL ? strlen (text) : 0, error);
 }
 
 static void
