@@ -411,12 +411,13 @@ employer_stmt (Apply         *a,
       " shared_profile = ?6 WHERE id = ?1",
     [EMPLOYER_UPSERT_MATCH] =
       "INSERT INTO match (remote_id, job_id, candidate_id, score, explanation, created_at, points,"
-      " stage, shared) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+      " stage, shared, intro_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
       " ON CONFLICT (remote_id) DO UPDATE SET job_id = excluded.job_id,"
       " candidate_id = excluded.candidate_id, score = excluded.score,"
       " explanation = excluded.explanation, points = excluded.points, stage = excluded.stage,"
       " shared = excluded.shared, note = NULL,"
-      " intro_status = CASE WHEN match.intro_status = 'pending' AND excluded.shared = 1"
+      " intro_status = CASE WHEN ?10 IS NOT NULL THEN ?10"
+      "                WHEN match.intro_status = 'pending' AND excluded.shared = 1"
       "                THEN 'accepted' ELSE match.intro_status END",
     [EMPLOYER_FIND_MATCH] = "SELECT id, candidate_id FROM match WHERE remote_id = ?1",
     [EMPLOYER_SET_NOTE] = "UPDATE match SET note = ?2 WHERE id = ?1",
@@ -842,6 +843,10 @@ apply_match (Apply       *a,
   sqlite3_bind_int64 (stmt, 7, points);
   sqlite3_bind_text (stmt, 8, stage, -1, SQLITE_STATIC);
   sqlite3_bind_int (stmt, 9, shared ? 1 : 0);
+  /* Employer side: the introduction asked for, as the candidate answered it. */
+  if (is_one_of (member_string (data, "introduction"),
+                 (const char * const[]) { "pending", "accepted", "declined", NULL }))
+    sqlite3_bind_text (stmt, 10, member_string (data, "introduction"), -1, SQLITE_TRANSIENT);
   if (!exec_stmt (a->db, stmt, error))
     return FALSE;
   a->matches_changed = TRUE;

@@ -321,6 +321,14 @@ xpz_platform_job_context_load (XpzPlatformServer *self,
   context->job_id = job->id;
   context->shared = g_hash_table_new (g_direct_hash, g_direct_equal);
   context->pipeline = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  context->introductions = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_free);
+  stmt = xpz_platform_db_query (self->db, "SELECT candidate_id, status FROM introductions WHERE job_id = ?",
+                                "i", job->id);
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    g_hash_table_insert (context->introductions, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 0)),
+                         g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
   stmt = xpz_platform_db_query (self->db, "SELECT candidate_id FROM shares WHERE employer_id = ? AND job_id = ?"
                                 " AND revoked_at IS NULL", "ii", job->employer_id, job->id);
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
@@ -352,6 +360,7 @@ xpz_platform_job_context_clear (XpzJobContext *context)
 {
   g_clear_pointer (&context->shared, g_hash_table_unref);
   g_clear_pointer (&context->pipeline, g_hash_table_unref);
+  g_clear_pointer (&context->introductions, g_hash_table_unref);
 }
 
 JsonNode *
@@ -435,6 +444,28 @@ xpz_platform_employer_match_json_with (XpzPlatformServer     *self,
       if (stmt != NULL)
         sqlite3_reset (stmt);
     }
+
+  /* The introduction this employer asked for, and what the candidate answered. */
+  if (context != NULL && context->job_id == j->id)
+    {
+      const char *status = g_hash_table_lookup (context->introductions, GSIZE_TO_POINTER ((gsize) c->id));
+
+      if (status != NULL)
+        json_object_set_string_member (o, "introduction", status);
+      else
+        json_object_set_null_member (o, "introduction");
+    }
+  else
+    {
+      stmt = xpz_platform_db_query (self->db, "SELECT status FROM introductions WHERE job_id = ? AND candidate_id = ?",
+                                    "ii", j->id, c->id);
+      if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+        json_object_set_string_member (o, "introduction", (const char *) sqlite3_column_text (stmt, 0));
+      else
+        json_object_set_null_member (o, "introduction");
+      if (stmt != NULL)
+        sqlite3_reset (stmt);
+    }
   node = json_node_new (JSON_NODE_OBJECT);
   json_node_take_object (node, o);
   return node;
@@ -466,6 +497,12 @@ xpz_platform_employer_match_append (XpzPlatformServer     *self,
   g_string_append (out, ",\"note\":");
   if (value != NULL && value[strlen (value) + 1])
     xpz_platform_json_append_string (out, value + strlen (value) + 2);
+  else
+    g_string_append (out, "null");
+  value = g_hash_table_lookup (context->introductions, GSIZE_TO_POINTER ((gsize) c->id));
+  g_string_append (out, ",\"introduction\":");
+  if (value != NULL)
+    xpz_platform_json_append_string (out, value);
   else
     g_string_append (out, "null");
   g_string_append_c (out, '}');
@@ -595,6 +632,10 @@ request_introduction (XpzRequest      *req,
       id = xpz_platform_db_last_insert_id (req->db);
       entity = g_strdup_printf ("%" G_GINT64_FORMAT, id);
       xpz_platform_emit_change (req->server, c->id, "introduction", entity, req->now);
+      /* The employer's other devices learn of the request through the match. */
+      g_free (entity);
+      entity = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, j->id, c->id);
+      xpz_platform_emit_change (req->server, j->employer_id, "match", entity, req->now);
       http_status = SOUP_STATUS_CREATED;
     }
   id = xpz_platform_db_int (req->db, 0, "SELECT id FROM introductions WHERE job_id = ? AND candidate_id = ?"

@@ -203,6 +203,7 @@ typedef struct
   gint64      job_id;
   GHashTable *shared;     /* candidate id → 1 (active share) */
   GHashTable *pipeline;   /* candidate id → "stage\0note" (g_malloc'd) */
+  GHashTable *introductions;  /* candidate id → "pending", "accepted" or "declined" */
 } XpzJobContext;
 
 void        xpz_platform_job_context_load      (XpzPlatformServer *self,

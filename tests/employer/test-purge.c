@@ -346,6 +346,96 @@ test_block_purges (Fixture       *f,
   g_assert_cmpuint (grep_raw (f, needles), ==, 0);
 }
 
+static gpointer
+read_intro_status (XpzStore      *store,
+                   sqlite3       *db,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *status = NULL;
+
+  sqlite3_prepare_v2 (db, "SELECT coalesce (intro_status, 'none') FROM match", -1, &stmt, NULL);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    status = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return status != NULL ? status : g_strdup ("no match");
+}
+
+static char *
+local_intro_status (Fixture *f)
+{
+  g_autoptr (GError) error = NULL;
+  char *status = xpz_store_run_sync (f->store, FALSE, read_intro_status, NULL, &error);
+
+  g_assert_no_error (error);
+  return status;
+}
+
+/* R5.2: the employer follows its introduction request to the candidate's answer — a
+ * decline too, which shares nothing but must still reach the employer's list. */
+static void
+test_declined_introduction_tracked (Fixture       *f,
+                                    gconstpointer  data)
+{
+  g_autoptr (XpzTestResponse) mode = NULL;
+  g_autoptr (XpzTestResponse) shares = NULL;
+  g_autoptr (XpzTestResponse) revoked = NULL;
+  g_autoptr (XpzTestResponse) requested = NULL;
+  g_autoptr (XpzTestResponse) intros = NULL;
+  g_autoptr (XpzTestResponse) declined = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *status = NULL;
+  JsonArray *list;
+
+  /* Explicit mode, and the automatic share of the set-up revoked: nothing shared. */
+  mode = xpz_test_request (f->ts, "PUT", "/api/v1/me/privacy", f->candidate,
+                           "{\"sharing_mode\":\"explicit\"}", NULL);
+  g_assert_cmpuint (mode->status, ==, 200);
+  shares = xpz_test_request (f->ts, "GET", "/api/v1/me/shares", f->candidate, NULL, NULL);
+  list = json_object_get_array_member (xpz_test_object (shares), "shares");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      g_autofree char *revoke = g_strdup_printf ("/api/v1/me/shares/%" G_GINT64_FORMAT,
+                                                 json_object_get_int_member (json_array_get_object_element (list, i), "id"));
+      g_clear_pointer (&revoked, xpz_test_response_free);
+      revoked = xpz_test_request (f->ts, "DELETE", revoke, f->candidate, NULL, NULL);
+      g_assert_cmpuint (revoked->status, ==, 204);
+    }
+  pull (f);
+  status = local_intro_status (f);
+  g_assert_cmpstr (status, ==, "none");
+
+  /* The employer asks (as its outbox would), the candidate declines. */
+  {
+    g_autoptr (XpzTestResponse) me = xpz_test_request (f->ts, "GET", "/api/v1/me", f->candidate,
+                                                      NULL, NULL);
+
+    path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT "/introduction",
+                            f->job_id, json_object_get_int_member (xpz_test_object (me), "id"));
+  }
+  requested = xpz_test_request (f->ts, "POST", path, f->employer, "{\"message\":\"Hello\"}", NULL);
+  g_assert_cmpuint (requested->status, ==, 201);
+  pull (f);
+  g_free (status);
+  status = local_intro_status (f);
+  g_assert_cmpstr (status, ==, "pending");
+
+  intros = xpz_test_request (f->ts, "GET", "/api/v1/me/introductions", f->candidate, NULL, NULL);
+  list = json_object_get_array_member (xpz_test_object (intros), "introductions");
+  g_assert_cmpuint (json_array_get_length (list), ==, 1);
+  g_free (path);
+  path = g_strdup_printf ("/api/v1/me/introductions/%" G_GINT64_FORMAT "/decline",
+                          json_object_get_int_member (json_array_get_object_element (list, 0), "id"));
+  declined = xpz_test_request (f->ts, "POST", path, f->candidate, "{}", NULL);
+  g_assert_cmpuint (declined->status, ==, 200);
+  pull (f);
+  g_free (status);
+  status = local_intro_status (f);
+  g_assert_cmpstr (status, ==, "declined");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -357,5 +447,7 @@ main (int   argc,
               fixture_setup, test_revoke_purges, fixture_teardown);
   g_test_add ("/employer/R5.4/block-purges-candidate", Fixture, NULL,
               fixture_setup, test_block_purges, fixture_teardown);
+  g_test_add ("/employer/R5.2/declined-introduction-tracked", Fixture, NULL,
+              fixture_setup, test_declined_introduction_tracked, fixture_teardown);
   return g_test_run ();
 }
