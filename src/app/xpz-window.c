@@ -194,6 +194,22 @@ sidebar_row_activated_cb (XpzWindow     *self,
   adw_leaflet_set_visible_child (self->leaflet, self->content_box);
 }
 
+/* nav.rectify "FIELD": from anywhere (the privacy center), to that profile field. */
+static void
+rectify_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  XpzWindow *self = XPZ_WINDOW (widget);
+  GtkWidget *page;
+
+  xpz_window_show_area (self, "candidate");
+  page = adw_bin_get_child (self->candidate_bin);
+  if (page != NULL)
+    gtk_widget_activate_action (page, "candidate.edit-profile-field", "s",
+                                g_variant_get_string (parameter, NULL));
+}
+
 static void
 show_area_action (GtkWidget  *widget,
                   const char *action_name,
@@ -875,6 +891,7 @@ xpz_window_class_init (XpzWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, welcome_cancelled_cb);
 
   gtk_widget_class_install_action (widget_class, "nav.show-area", "s", show_area_action);
+  gtk_widget_class_install_action (widget_class, "nav.rectify", "s", rectify_action);
   gtk_widget_class_install_action (widget_class, "nav.back", NULL, back_action);
   gtk_widget_class_install_action (widget_class, "account.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "account.switch", "u", switch_action);

@@ -445,6 +445,33 @@ def test_R8_1_access_view_and_save_the_export():
         platform.stop()
 
 
+def test_R8_2_rectify_jumps_to_the_field():
+    """Rectify: from the privacy center straight to the profile field, with the focus."""
+    platform = Platform()
+    token = platform.sign_in(CANDIDATE)
+    # The first sharing choice made (otherwise the candidate area asks it first).
+    platform.call("PUT", "/api/v1/me/privacy", token, {"sharing_mode": "automatic"})
+    app = App(settings={"window-width": 1000, "window-height": 760})
+    try:
+        sign_in(app, platform)
+        open_privacy(app, "Rights")
+        press(app, "Correct Your Profile", Atspi.Role.PUSH_BUTTON)
+        app.wait_find("Full Name", what="the profile editor")
+        app.screenshot("privacy-rectify-light")
+
+        # The field has the keyboard focus, its text selected: typing replaces it, and
+        # the correction reaches the platform.
+        subprocess.run(["xdotool", "type", "--delay", "20", "Yasmine Rectified"], check=True)
+
+        def corrected():
+            profile = platform.call("GET", "/api/v1/me/profile", token)
+            return profile.get("basics", {}).get("name") == "Yasmine Rectified"
+        wait_for(corrected, "the corrected name on the platform", timeout=30)
+    finally:
+        app.kill()
+        platform.stop()
+
+
 def test_R3_4_sign_out_everywhere():
     forget_everything()
     platform = Platform()
@@ -779,6 +806,7 @@ if __name__ == "__main__":
                   test_R3_2_marketing_and_channels,
                   test_R8_4_object_and_restrict,
                   test_R8_1_access_view_and_save_the_export,
+                  test_R8_2_rectify_jumps_to_the_field,
                   test_R3_4_sign_out_everywhere,
                   test_B3_offline_privacy_center_and_queued_change,
                   test_R7_2_deletion_completes_and_leaves_nothing_locally,

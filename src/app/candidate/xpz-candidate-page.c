@@ -310,6 +310,22 @@ xpz_candidate_page_dispose (GObject *object)
   G_OBJECT_CLASS (xpz_candidate_page_parent_class)->dispose (object);
 }
 
+/* candidate.edit-profile-field "FIELD": the Profile view, the focus on that field (the
+ * privacy center's "Rectify", R8.2). Before the first sharing choice, that choice comes
+ * first, as it always does. */
+static void
+edit_profile_field_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  XpzCandidatePage *self = XPZ_CANDIDATE_PAGE (widget);
+
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "main") != 0)
+    return;
+  gtk_stack_set_visible_child_name (self->view_stack, "profile");
+  xpz_candidate_profile_focus_field (self->profile, g_variant_get_string (parameter, NULL));
+}
+
 static void
 xpz_candidate_page_class_init (XpzCandidatePageClass *klass)
 {
@@ -339,6 +355,8 @@ xpz_candidate_page_class_init (XpzCandidatePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XpzCandidatePage, insights);
   gtk_widget_class_bind_template_child (widget_class, XpzCandidatePage, transfer);
   gtk_widget_class_bind_template_callback (widget_class, consent_chosen_cb);
+  gtk_widget_class_install_action (widget_class, "candidate.edit-profile-field", "s",
+                                   edit_profile_field_action);
 }
 
 static void

@@ -1263,3 +1263,33 @@ xpz_candidate_profile_set_account (XpzCandidateProfile *self,
   reload (self);
   fetch (self);
 }
+
+/**
+ * xpz_candidate_profile_focus_field:
+ * @field: "name", "label", "email", "phone", "city", "region", "country", "linkedin",
+ *   "summary", "roles", "salary" or "locations"; another value focuses the name
+ *
+ * Puts the keyboard focus on that field, for "rectify" (R8.2) from elsewhere.
+ *
+ * Returns: whether the field could take the focus
+ */
+gboolean
+xpz_candidate_profile_focus_field (XpzCandidateProfile *self,
+                                   const char          *field)
+{
+  struct { const char *name; AdwEntryRow *row; } rows[] = {
+    { "name", self->name_row }, { "label", self->label_row }, { "email", self->email_row },
+    { "phone", self->phone_row }, { "city", self->city_row }, { "region", self->region_row },
+    { "country", self->country_row }, { "linkedin", self->linkedin_row },
+    { "summary", self->summary_row }, { "roles", self->roles_row },
+    { "salary", self->salary_min_row }, { "locations", self->locations_row },
+  };
+  AdwEntryRow *row = self->name_row;
+
+  g_return_val_if_fail (XPZ_IS_CANDIDATE_PROFILE (self), FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    if (g_strcmp0 (field, rows[i].name) == 0)
+      row = rows[i].row;
+  return gtk_widget_grab_focus (GTK_WIDGET (row));
+}

@@ -14,4 +14,7 @@ G_DECLARE_FINAL_TYPE (XpzCandidateProfile, xpz_candidate_profile, XPZ, CANDIDATE
 void xpz_candidate_profile_set_account (XpzCandidateProfile *self,
                                         XpzAccount          *account);
 
+gboolean xpz_candidate_profile_focus_field (XpzCandidateProfile *self,
+                                           const char          *field);
+
 G_END_DECLS

@@ -428,8 +428,8 @@ xpz_privacy_page_init_rights (XpzPrivacyPage *self)
     right_row (self->rights_group, _("Rectify"),
                _("Correct anything in your profile. Changes sync, and a conflict is never lost "
                  "silently."),
-               _("_Edit Profile"), _("Correct Your Profile"), "nav.show-area",
-               g_variant_new_string ("candidate"));
+               _("_Edit Profile"), _("Correct Your Profile"), "nav.rectify",
+               g_variant_new_string ("name"));
   self->portability_row =
     right_row (self->rights_group, _("Portability"),
                _("Your profile as JSON Resume, the open résumé format other services read."),
