@@ -483,13 +483,6 @@ xpz_json_object_get (const XpzJsonSpan *object,
   return FALSE;
 }
 
-gboolean
-xpz_json_span_is (const XpzJsonSpan *span,
-                  XpzJsonType        type)
-{
-  return span != NULL && span->type == type;
-}
-
 static void
 append_unichar (GString  *out,
                 gunichar  c)

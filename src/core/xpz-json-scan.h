@@ -63,8 +63,6 @@ gboolean   xpz_json_object_get      (const XpzJsonSpan *object,
                                      const char        *name,
                                      XpzJsonSpan       *value);
 
-gboolean   xpz_json_span_is         (const XpzJsonSpan *span,
-                                     XpzJsonType        type);
 gboolean   xpz_json_span_equal      (const XpzJsonSpan *string,
                                      const char        *literal);
 char      *xpz_json_span_dup_string (const XpzJsonSpan *string);

@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "xpz-crypto.h"
 #include "xpz-profile.h"
 #include "xpz-sync-engine-private.h"
 
@@ -134,7 +133,6 @@ typedef enum
   EMPLOYER_FIND_JOB,
   EMPLOYER_CLOSED_JOB,
   EMPLOYER_DELETE_JOB_MATCHES,
-  EMPLOYER_FIND_CANDIDATE,
   EMPLOYER_UPSERT_CANDIDATE,
   EMPLOYER_SET_IDENTITY,
   EMPLOYER_UPSERT_MATCH,
@@ -149,14 +147,10 @@ typedef enum
 typedef struct
 {
   sqlite3      *db;
-  sqlite3_stmt *upsert_job;
   sqlite3_stmt *delete_job;
-  sqlite3_stmt *upsert_candidate;
-  sqlite3_stmt *upsert_match;
   sqlite3_stmt *delete_match;
   sqlite3_stmt *upsert_setting;
   sqlite3_stmt *lookup_job;
-  sqlite3_stmt *lookup_candidate;
   sqlite3_stmt *read_setting;
   gint64        now;
   gboolean      incremental;       /* a cursor was given: these are news, not the snapshot */
@@ -221,14 +215,10 @@ static void
 apply_clear (Apply *a)
 {
   g_clear_pointer (&a->job_ids, g_hash_table_unref);
-  sqlite3_finalize (a->upsert_job);
   sqlite3_finalize (a->delete_job);
-  sqlite3_finalize (a->upsert_candidate);
-  sqlite3_finalize (a->upsert_match);
   sqlite3_finalize (a->delete_match);
   sqlite3_finalize (a->upsert_setting);
   sqlite3_finalize (a->lookup_job);
-  sqlite3_finalize (a->lookup_candidate);
   sqlite3_finalize (a->read_setting);
   for (guint i = 0; i < EMPLOYER_N_STMTS; i++)
     sqlite3_finalize (a->employer[i]);
@@ -240,30 +230,12 @@ prepare_all (Apply   *a,
              GError **error)
 {
   struct { sqlite3_stmt **stmt; const char *sql; } all[] = {
-    { &a->upsert_job,
-      "INSERT INTO job (remote_id, title, company, location, skills, description,"
-      " contract_type, remote, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
-      " ON CONFLICT (remote_id) DO UPDATE SET title = excluded.title,"
-      " company = excluded.company, location = excluded.location, skills = excluded.skills,"
-      " description = excluded.description, contract_type = excluded.contract_type,"
-      " remote = excluded.remote, updated_at = excluded.updated_at" },
     { &a->delete_job, "DELETE FROM job WHERE remote_id = ?1" },
-    { &a->upsert_candidate,
-      "INSERT INTO candidate (remote_id, headline, skills, location, updated_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (remote_id) DO UPDATE SET"
-      " headline = excluded.headline, skills = excluded.skills,"
-      " location = excluded.location, updated_at = excluded.updated_at" },
-    { &a->upsert_match,
-      "INSERT INTO match (remote_id, job_id, candidate_id, score, explanation, created_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (remote_id) DO UPDATE SET"
-      " job_id = excluded.job_id, candidate_id = excluded.candidate_id,"
-      " score = excluded.score, explanation = excluded.explanation" },
     { &a->delete_match, "DELETE FROM match WHERE remote_id = ?1" },
     { &a->upsert_setting,
       "INSERT INTO privacy_setting (key, value, updated_at) VALUES (?1, ?2, ?3)"
       " ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at" },
     { &a->lookup_job, "SELECT id FROM job WHERE remote_id = ?1" },
-    { &a->lookup_candidate, "SELECT id FROM candidate WHERE remote_id = ?1" },
     { &a->read_setting, "SELECT value FROM privacy_setting WHERE key = ?1" },
   };
 
@@ -397,7 +369,6 @@ employer_stmt (Apply         *a,
     [EMPLOYER_CLOSED_JOB] =
       "UPDATE job SET remote_id = NULL, etag = NULL WHERE id = ?1",
     [EMPLOYER_DELETE_JOB_MATCHES] = "DELETE FROM match WHERE job_id = ?1",
-    [EMPLOYER_FIND_CANDIDATE] = "SELECT id, skills FROM candidate WHERE remote_id = ?1",
     [EMPLOYER_UPSERT_CANDIDATE] =
       "INSERT INTO candidate (remote_id, headline, skills, location, updated_at, years, seniority)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (remote_id) DO UPDATE SET"
