@@ -9,7 +9,7 @@ G_BEGIN_DECLS
 
 #define XPZ_TYPE_EMPLOYER_MATCH_ROW (xpz_employer_match_row_get_type ())
 
-G_DECLARE_FINAL_TYPE (XpzEmployerMatchRow, xpz_employer_match_row, XPZ, EMPLOYER_MATCH_ROW, GtkBox)
+G_DECLARE_FINAL_TYPE (XpzEmployerMatchRow, xpz_employer_match_row, XPZ, EMPLOYER_MATCH_ROW, GtkWidget)
 
 GtkWidget *xpz_employer_match_row_new      (void);
 void       xpz_employer_match_row_set_item (XpzEmployerMatchRow *self,
