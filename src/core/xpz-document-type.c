@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <glib/gi18n.h>
 #include <string.h>
 
@@ -121,4 +122,47 @@ xpz_document_type_name (const char *mime_type)
   if (g_strcmp0 (mime_type, ODT_TYPE) == 0)
     return _("OpenDocument text");
   return _("Document");
+}
+
+/**
+ * xpz_document_write_private_copy:
+ * @file_name: the document's name, as its owner gave it (any directory part is dropped)
+ * @content: the document
+ *
+ * A copy for a viewer to open: readable by this user only (0600), in the temporary
+ * directory, under a name that keeps the document's own. The content is checked first:
+ * a document that is not a PDF, DOCX or ODT (whatever its name) is not handed to a
+ * viewer.
+ *
+ * Returns: (transfer full): the copy's path, or %NULL with @error set
+ */
+char *
+xpz_document_write_private_copy (const char *file_name,
+                                 GBytes     *content,
+                                 GError    **error)
+{
+  g_autofree char *safe = g_path_get_basename (file_name != NULL && *file_name != '\0' ? file_name : "document");
+  g_autofree char *template = NULL;
+  g_autofree char *path = NULL;
+  gsize length = 0;
+  const guint8 *data = g_bytes_get_data (content, &length);
+  int fd;
+
+  g_return_val_if_fail (content != NULL, NULL);
+
+  if (xpz_document_sniff (data, length, error) == NULL)
+    return NULL;
+  g_strdelimit (safe, "/\\", '_');
+  template = g_strdup_printf ("xpz-XXXXXX-%s", safe);
+  fd = g_file_open_tmp (template, &path, error);  /* created 0600 */
+  if (fd < 0)
+    return NULL;
+  g_close (fd, NULL);
+  if (!g_file_set_contents_full (path, (const char *) data, (gssize) length,
+                                 G_FILE_SET_CONTENTS_NONE, 0600, error))
+    {
+      g_unlink (path);
+      return NULL;
+    }
+  return g_steal_pointer (&path);
 }

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include <string.h>
 
 #include "sync-test-util.h"
@@ -108,6 +110,42 @@ hints_mention (GPtrArray  *hints,
     if (strstr (g_ptr_array_index (hints, i), word) != NULL)
       return TRUE;
   return FALSE;
+}
+
+/* What a viewer is handed (the candidate's own CV, or one an employer opens): a private
+ * copy with the document's name, and nothing that is not a document. */
+static void
+test_document_private_copy (void)
+{
+  static const char pdf[] = "%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+  static const char text[] = "#!/bin/sh\necho this is no CV\n";
+  g_autoptr (GBytes) document = g_bytes_new_static (pdf, sizeof pdf - 1);
+  g_autoptr (GBytes) script = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *read = NULL;
+  g_autofree char *base = NULL;
+  gsize length = 0;
+  GStatBuf st;
+
+  /* a name with directories in it stays in the temporary directory */
+  path = xpz_document_write_private_copy ("../../etc/cv Yasmine.pdf", document, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (path);
+  base = g_path_get_basename (path);
+  g_assert_true (g_str_has_prefix (path, g_get_tmp_dir ()));
+  g_assert_true (g_str_has_suffix (base, "-cv Yasmine.pdf"));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &read, &length, NULL));
+  g_assert_cmpmem (read, length, pdf, sizeof pdf - 1);
+  g_unlink (path);
+
+  /* a script named like a CV never reaches a viewer */
+  refused = xpz_document_write_private_copy ("cv.pdf", script, &error);
+  g_assert_error (error, XPZ_DOCUMENT_ERROR, XPZ_DOCUMENT_ERROR_UNSUPPORTED);
+  g_assert_null (refused);
 }
 
 static void
@@ -671,6 +709,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/candidate/R2.3/document-sniff", test_document_sniff);
+  g_test_add_func ("/candidate/R2.3/document-private-copy", test_document_private_copy);
   g_test_add_func ("/candidate/R2.1/completeness", test_completeness);
   g_test_add_func ("/candidate/R2.1/normalise-and-etag", test_normalise_and_etag);
   g_test_add_func ("/candidate/R2.1/validation-messages", test_validation_messages);

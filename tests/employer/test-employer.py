@@ -3,6 +3,7 @@
 """End-to-end: the employer area against the real platform, through the accessibility
 tree. Post a job, see ranked matches, request an introduction, see it accepted once
 the candidate accepts (through the platform's API, as the candidate's own app would)."""
+import base64
 import json
 import os
 import subprocess
@@ -50,17 +51,46 @@ def sign_in(url, email):
     return api(url, "POST", "/api/v1/sessions", body={"email": email, "password": PASSWORD})["access_token"]
 
 
+# A small but real PDF: the CV the candidate adds before accepting.
+CV_PDF = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+          b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+CV_NAME = "CV cloud 2026.pdf"
+
+
 def accept_pending_introduction(url, job_title):
-    """The candidate side: whoever was asked for this job accepts. Returns the name."""
+    """The candidate side: whoever was asked for this job adds a CV and accepts.
+    Returns the name."""
     for email in KUBERNETES_CANDIDATES:
         token = sign_in(url, email)
         intros = api(url, "GET", "/api/v1/me/introductions", token)["introductions"]
         for intro in intros:
             title = (intro.get("job") or {}).get("title")
             if intro["status"] == "pending" and title == job_title:
+                api(url, "POST", "/api/v1/me/documents", token,
+                    {"filename": CV_NAME, "data": base64.b64encode(CV_PDF).decode()})
                 api(url, "POST", f"/api/v1/me/introductions/{intro['id']}/accept", token, {})
                 return api(url, "GET", "/api/v1/me", token)["name"]
     return None
+
+
+def install_viewer():
+    """A PDF viewer for this test session (the default for application/pdf in its own
+    XDG directories) that keeps what it was asked to open. Returns where it keeps it."""
+    base = tempfile.mkdtemp(prefix="xpz-e2e-viewer-")
+    opened = os.path.join(base, "opened")
+    script = os.path.join(base, "viewer")
+    with open(script, "w", encoding="utf-8") as f:
+        f.write(f'#!/bin/sh\nstat -c %a "$1" > "{opened}.mode"\ncp "$1" "{opened}.part" && '
+                f'mv "{opened}.part" "{opened}"\n')
+    os.chmod(script, 0o755)
+    apps = os.path.join(os.environ["XDG_DATA_HOME"], "applications")
+    os.makedirs(apps, exist_ok=True)
+    with open(os.path.join(apps, "xpz-test-viewer.desktop"), "w", encoding="utf-8") as f:
+        f.write("[Desktop Entry]\nType=Application\nName=Test Viewer\n"
+                f"Exec={script} %f\nMimeType=application/pdf;\nNoDisplay=true\n")
+    with open(os.path.join(os.environ["XDG_CONFIG_HOME"], "mimeapps.list"), "w", encoding="utf-8") as f:
+        f.write("[Default Applications]\napplication/pdf=xpz-test-viewer.desktop\n")
+    return opened
 
 
 def walk(acc):
@@ -233,6 +263,20 @@ def test_post_match_introduce_accepted():
         app.wait_find(name, Atspi.Role.LABEL, "the candidate's name, now shared")
         app.wait_find("Contact", what="the contact details")
         app.screenshot("employer-introduction-accepted")
+
+        # The CV shared with the introduction opens in the user's viewer, from a private
+        # copy, exactly as the candidate uploaded it.
+        opened = install_viewer()
+        app.wait_find(CV_NAME, what="the shared CV")
+        app.click(f"Open “{CV_NAME}”")
+        wait_for(lambda: os.path.exists(opened), "the shared CV in the viewer", timeout=30)
+        with open(opened, "rb") as f:
+            if f.read() != CV_PDF:
+                raise TestFailure("the viewer got something else than the shared CV")
+        with open(opened + ".mode", encoding="utf-8") as f:
+            mode = f.read().strip()
+        if mode != "600":
+            raise TestFailure(f"the copy handed to the viewer is readable by others (mode {mode})")
         print("# quitting")
         status = app.quit()
         print(f"# exit status {status}")

@@ -289,29 +289,13 @@ write_and_launch (XpzCandidateDocuments *self,
                   GBytes                *content)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *template = NULL;
-  g_autofree char *path = NULL;
+  g_autofree char *path = xpz_document_write_private_copy (file_name, content, &error);
   g_autofree char *uri = NULL;
-  g_autofree char *safe = g_strdup (file_name);
   GtkRoot *window = gtk_widget_get_root (GTK_WIDGET (self));
-  int fd;
 
-  /* A private copy (0600, in the user's runtime or temporary directory) for the viewer. */
-  g_strdelimit (safe, "/\\", '_');
-  template = g_strdup_printf ("xpz-XXXXXX-%s", safe);
-  fd = g_file_open_tmp (template, &path, &error);
-  if (fd < 0)
+  if (path == NULL)
     {
       show_error (self, _("The Document Could Not Be Opened"), error->message);
-      return;
-    }
-  g_close (fd, NULL);
-  g_chmod (path, 0600);
-  if (!g_file_set_contents_full (path, g_bytes_get_data (content, NULL), (gssize) g_bytes_get_size (content),
-                                 G_FILE_SET_CONTENTS_NONE, 0600, &error))
-    {
-      show_error (self, _("The Document Could Not Be Opened"), error->message);
-      g_unlink (path);
       return;
     }
   uri = g_filename_to_uri (path, NULL, NULL);

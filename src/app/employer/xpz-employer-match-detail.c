@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xpz-document-type.h"
 #include "xpz-employer-data.h"
 #include "xpz-employer-match-detail.h"
 #include "xpz-employer-match-row.h"
@@ -25,6 +26,8 @@ struct _XpzEmployerMatchDetail
   GPtrArray             *dynamic_rows;   /* (row, group) pairs added for this candidate */
   gboolean               filling;
   char                  *stage;
+  char                  *job_remote_id;        /* of the candidate shown, once read */
+  char                  *candidate_remote_id;
 
   GtkStack              *stack;
   GtkWidget             *back_button;
@@ -105,6 +108,83 @@ set_row_text (AdwActionRow *row,
   adw_action_row_set_subtitle (row, text != NULL ? text : _("Not given"));
 }
 
+typedef struct
+{
+  XpzEmployerMatchDetail *self;
+  char                   *file_name;
+} OpenDocument;
+
+static void
+open_document_free (OpenDocument *o)
+{
+  g_object_unref (o->self);
+  g_free (o->file_name);
+  g_free (o);
+}
+
+static void
+document_fetched_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  OpenDocument *o = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XpzApiResponse) response = xpz_session_call_finish (XPZ_SESSION (source), result, &error);
+  JsonObject *body = response != NULL ? xpz_api_response_get_object (response) : NULL;
+  const char *data = body != NULL ? json_object_get_string_member_with_default (body, "data", NULL) : NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+
+  if (data != NULL)
+    {
+      gsize length = 0;
+      guchar *decoded = g_base64_decode (data, &length);
+      g_autoptr (GBytes) content = g_bytes_new_take (decoded, length);
+
+      /* checked to be a PDF, DOCX or ODT before any viewer sees it */
+      path = xpz_document_write_private_copy (o->file_name, content, &error);
+    }
+  if (path != NULL)
+    {
+      uri = g_filename_to_uri (path, NULL, NULL);
+      gtk_show_uri (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (o->self))), uri, GDK_CURRENT_TIME);
+    }
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message = g_strdup_printf (_("“%s” could not be opened: %s"), o->file_name,
+                                                  error != NULL ? error->message
+                                                                : _("The platform sent no content."));
+      show_error (o->self, message);
+    }
+  open_document_free (o);
+}
+
+/* A shared CV is fetched when it is opened, never kept: the candidate can stop sharing
+ * it at any time. */
+static void
+open_document_cb (GtkButton              *button,
+                  XpzEmployerMatchDetail *self)
+{
+  gint64 doc_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "document-id"));
+  const char *file_name = g_object_get_data (G_OBJECT (button), "file-name");
+  g_autofree char *job = NULL;
+  g_autofree char *candidate = NULL;
+  g_autofree char *path = NULL;
+  OpenDocument *o;
+
+  if (self->account == NULL || self->job_remote_id == NULL || self->candidate_remote_id == NULL)
+    return;
+  show_error (self, NULL);
+  job = g_uri_escape_string (self->job_remote_id, NULL, FALSE);
+  candidate = g_uri_escape_string (self->candidate_remote_id, NULL, FALSE);
+  path = g_strdup_printf ("/api/v1/jobs/%s/matches/%s/documents/%lld", job, candidate, (long long) doc_id);
+  o = g_new0 (OpenDocument, 1);
+  o->self = g_object_ref (self);
+  o->file_name = g_strdup (file_name);
+  xpz_session_call_async (xpz_account_get_session (self->account), "GET", path, NULL, NULL, NULL,
+                          self->cancellable, document_fetched_cb, o);
+}
+
 static void
 fill_documents (XpzEmployerMatchDetail *self,
                 JsonObject             *profile)
@@ -117,11 +197,27 @@ fill_documents (XpzEmployerMatchDetail *self,
     {
       JsonObject *doc = json_array_get_object_element (docs, i);
       GtkWidget *row = adw_action_row_new ();
+      GtkWidget *button = gtk_button_new_from_icon_name ("document-open-symbolic");
+      const char *file_name = json_object_get_string_member_with_default (doc, "filename", _("CV"));
+      const char *type = json_object_get_string_member_with_default (doc, "content_type", NULL);
       g_autofree char *size = g_format_size ((guint64) json_object_get_int_member_with_default (doc, "size", 0));
+      g_autofree char *subtitle = NULL;
+      g_autofree char *open_label = g_strdup_printf (_("Open “%s”"), file_name);
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     json_object_get_string_member_with_default (doc, "filename", "CV"));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), size);
+      /* TRANSLATORS: a shared CV's type and size: "PDF, 120.5 kB" */
+      subtitle = g_strdup_printf (_("%s, %s"), xpz_document_type_name (type), size);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), file_name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (button, "flat");
+      gtk_widget_set_tooltip_text (button, open_label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, open_label, -1);
+      g_object_set_data (G_OBJECT (button), "document-id",
+                         GSIZE_TO_POINTER ((gsize) json_object_get_int_member_with_default (doc, "id", 0)));
+      g_object_set_data_full (G_OBJECT (button), "file-name", g_strdup (file_name), g_free);
+      g_signal_connect_object (button, "clicked", G_CALLBACK (open_document_cb), self, 0);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), button);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), button);
       add_row (self, self->documents_group, row);
     }
   if (n == 0)
@@ -154,6 +250,10 @@ detail_read_cb (GObject      *source,
   self->filling = TRUE;
   g_free (self->stage);
   self->stage = g_strdup (d->stage);
+  g_free (self->job_remote_id);
+  self->job_remote_id = g_strdup (d->job_remote_id);
+  g_free (self->candidate_remote_id);
+  self->candidate_remote_id = g_strdup (d->candidate_remote_id);
   for (guint i = 0; xpz_employer_stages ()[i] != NULL; i++)
     if (g_strcmp0 (xpz_employer_stages ()[i], d->stage) == 0)
       adw_combo_row_set_selected (self->stage_row, i);
@@ -211,6 +311,8 @@ xpz_employer_match_detail_show (XpzEmployerMatchDetail *self,
   if (item != NULL && xpz_match_item_is_placeholder (item))
     item = NULL;
   g_set_object (&self->item, item);
+  g_clear_pointer (&self->job_remote_id, g_free);
+  g_clear_pointer (&self->candidate_remote_id, g_free);
   clear_dynamic_rows (self);
   show_error (self, NULL);
   gtk_stack_set_visible_child_name (self->stack, item != NULL ? "candidate" : "empty");
@@ -474,6 +576,8 @@ xpz_employer_match_detail_finalize (GObject *object)
 
   g_clear_pointer (&self->dynamic_rows, g_ptr_array_unref);
   g_free (self->stage);
+  g_free (self->job_remote_id);
+  g_free (self->candidate_remote_id);
 
   G_OBJECT_CLASS (xpz_employer_match_detail_parent_class)->finalize (object);
 }
