@@ -18,6 +18,7 @@ struct _XpzContext
   XpzDemoPlatform *demo;
   XpzSession      *session;
   XpzAccount      *account;
+  char            *opening_role; /* the role of an account being opened, or NULL */
   GListStore      *sessions;   /* every signed-in account, for switching in one click */
 };
 
@@ -26,6 +27,7 @@ enum {
   PROP_SETTINGS,
   PROP_SESSION,
   PROP_ACCOUNT,
+  PROP_OPENING_ROLE,
   N_PROPS
 };
 
@@ -166,6 +168,36 @@ xpz_context_set_account (XpzContext *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
 }
 
+/**
+ * xpz_context_get_opening_role:
+ *
+ * While the account in use is being opened — its session restored from the Secret
+ * Service, its database read — there is no #XpzContext:account yet; its role says which
+ * area is about to show it, so that the area can show its frame at once rather than a
+ * sign-in prompt.
+ *
+ * Returns: (nullable): "candidate" or "employer", or %NULL when no account is being opened
+ */
+const char *
+xpz_context_get_opening_role (XpzContext *self)
+{
+  g_return_val_if_fail (XPZ_IS_CONTEXT (self), NULL);
+  return self->opening_role;
+}
+
+void
+xpz_context_set_opening_role (XpzContext *self,
+                              const char *role)
+{
+  g_return_if_fail (XPZ_IS_CONTEXT (self));
+
+  if (g_strcmp0 (self->opening_role, role) == 0)
+    return;
+  g_free (self->opening_role);
+  self->opening_role = g_strdup (role);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_OPENING_ROLE]);
+}
+
 /* Whether the session in use is one of the built-in demo platform's. */
 gboolean
 xpz_context_get_is_demo (XpzContext *self)
@@ -202,6 +234,10 @@ xpz_context_get_property (GObject    *object,
 
     case PROP_ACCOUNT:
       g_value_set_object (value, self->account);
+      break;
+
+    case PROP_OPENING_ROLE:
+      g_value_set_string (value, self->opening_role);
       break;
 
     default:
@@ -252,6 +288,16 @@ xpz_context_dispose (GObject *object)
 }
 
 static void
+xpz_context_finalize (GObject *object)
+{
+  XpzContext *self = XPZ_CONTEXT (object);
+
+  g_free (self->opening_role);
+
+  G_OBJECT_CLASS (xpz_context_parent_class)->finalize (object);
+}
+
+static void
 xpz_context_class_init (XpzContextClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
@@ -259,6 +305,7 @@ xpz_context_class_init (XpzContextClass *klass)
   object_class->get_property = xpz_context_get_property;
   object_class->set_property = xpz_context_set_property;
   object_class->dispose = xpz_context_dispose;
+  object_class->finalize = xpz_context_finalize;
 
   properties[PROP_SETTINGS] =
     g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
@@ -269,6 +316,9 @@ xpz_context_class_init (XpzContextClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_ACCOUNT] =
     g_param_spec_object ("account", NULL, NULL, XPZ_TYPE_ACCOUNT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_OPENING_ROLE] =
+    g_param_spec_string ("opening-role", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

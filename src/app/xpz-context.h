@@ -30,5 +30,8 @@ void             xpz_context_remove_session     (XpzContext  *self,
 XpzAccount      *xpz_context_get_account        (XpzContext  *self);
 void             xpz_context_set_account        (XpzContext  *self,
                                                  XpzAccount  *account);
+const char      *xpz_context_get_opening_role   (XpzContext  *self);
+void             xpz_context_set_opening_role   (XpzContext  *self,
+                                                 const char  *role);
 
 G_END_DECLS

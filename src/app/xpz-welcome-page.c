@@ -35,6 +35,7 @@ struct _XpzWelcomePage
   GtkButton    *submit_button;
   char         *auto_enter_role;  /* enter the demo as this role once it runs */
   GtkSpinner   *sign_in_spinner;
+  gboolean      built;            /* the template, made the first time it is needed */
 };
 
 enum {
@@ -55,6 +56,21 @@ xpz_welcome_page_set_context (XpzWelcomePage *self,
   g_set_object (&self->context, context);
 }
 
+static void stack_page_changed_cb (XpzWelcomePage *self);
+
+/* A remembered account starts on its areas, with this page behind them, rarely needed:
+ * its widgets are made the first time it is shown or asked for something. */
+static void
+ensure_built (XpzWelcomePage *self)
+{
+  if (self->built)
+    return;
+  self->built = TRUE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  adw_status_page_set_icon_name (self->start_page, APP_ID);
+  stack_page_changed_cb (self);
+}
+
 static void
 cancel_pending (XpzWelcomePage *self)
 {
@@ -69,6 +85,7 @@ xpz_welcome_page_reset (XpzWelcomePage *self)
 {
   g_return_if_fail (XPZ_IS_WELCOME_PAGE (self));
 
+  ensure_built (self);
   cancel_pending (self);
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
   gtk_widget_set_visible (GTK_WIDGET (self->sign_in_error), FALSE);
@@ -95,7 +112,8 @@ xpz_welcome_page_set_can_cancel (XpzWelcomePage *self,
   g_return_if_fail (XPZ_IS_WELCOME_PAGE (self));
 
   self->can_cancel = can_cancel;
-  stack_page_changed_cb (self);
+  if (self->built)
+    stack_page_changed_cb (self);
 }
 
 static void
@@ -271,6 +289,7 @@ demo_action (GtkWidget  *widget,
   XpzWelcomePage *self = XPZ_WELCOME_PAGE (widget);
   XpzDemoPlatform *demo = xpz_context_get_demo_platform (self->context);
 
+  ensure_built (self);
   gtk_widget_set_visible (GTK_WIDGET (self->demo_status), FALSE);
   gtk_stack_set_visible_child_name (self->stack, "demo");
   if (xpz_demo_platform_is_running (demo))
@@ -291,6 +310,7 @@ enter_demo_action (GtkWidget  *widget,
   const char *email = g_str_equal (role, "employer") ? xpz_demo_platform_get_recruiter_email ()
                                                      : xpz_demo_platform_get_candidate_email ();
 
+  ensure_built (self);
   if (!xpz_demo_platform_is_running (demo))
     return;
   sign_in (self, xpz_demo_platform_get_url (demo), email, xpz_demo_platform_get_password (),
@@ -312,6 +332,7 @@ xpz_welcome_page_enter_demo (XpzWelcomePage *self,
 
   g_return_if_fail (XPZ_IS_WELCOME_PAGE (self));
 
+  ensure_built (self);
   demo = xpz_context_get_demo_platform (self->context);
   gtk_widget_activate_action (GTK_WIDGET (self), "welcome.demo", NULL);
   if (xpz_demo_platform_is_running (demo))
@@ -334,6 +355,7 @@ sign_in_page_action (GtkWidget  *widget,
   g_autofree char *url = g_settings_get_string (xpz_context_get_settings (self->context),
                                                 "platform-url");
 
+  ensure_built (self);
   if (*gtk_editable_get_text (GTK_EDITABLE (self->url_row)) == '\0')
     gtk_editable_set_text (GTK_EDITABLE (self->url_row), url);
   gtk_stack_set_visible_child_name (self->stack, "sign-in");
@@ -346,10 +368,13 @@ submit_action (GtkWidget  *widget,
                GVariant   *parameter)
 {
   XpzWelcomePage *self = XPZ_WELCOME_PAGE (widget);
-  const char *url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
-  const char *email = gtk_editable_get_text (GTK_EDITABLE (self->email_row));
-  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+  const char *url, *email, *password;
 
+  if (!self->built)
+    return;  /* nothing typed in a form never shown */
+  url = gtk_editable_get_text (GTK_EDITABLE (self->url_row));
+  email = gtk_editable_get_text (GTK_EDITABLE (self->email_row));
+  password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
   if (*email == '\0' || *password == '\0')
     {
       show_error (self->sign_in_error, _("Enter your email address and your password."));
@@ -417,9 +442,18 @@ xpz_welcome_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->context);
   g_clear_pointer (&self->auto_enter_role, g_free);
-  gtk_widget_dispose_template (GTK_WIDGET (self), XPZ_TYPE_WELCOME_PAGE);
+  if (self->built)
+    gtk_widget_dispose_template (GTK_WIDGET (self), XPZ_TYPE_WELCOME_PAGE);
 
   G_OBJECT_CLASS (xpz_welcome_page_parent_class)->dispose (object);
+}
+
+static void
+xpz_welcome_page_map (GtkWidget *widget)
+{
+  ensure_built (XPZ_WELCOME_PAGE (widget));
+
+  GTK_WIDGET_CLASS (xpz_welcome_page_parent_class)->map (widget);
 }
 
 static void
@@ -429,6 +463,7 @@ xpz_welcome_page_class_init (XpzWelcomePageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = xpz_welcome_page_dispose;
+  widget_class->map = xpz_welcome_page_map;
 
   /**
    * XpzWelcomePage::session-ready:
@@ -481,7 +516,5 @@ xpz_welcome_page_class_init (XpzWelcomePageClass *klass)
 static void
 xpz_welcome_page_init (XpzWelcomePage *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  adw_status_page_set_icon_name (self->start_page, APP_ID);
 }

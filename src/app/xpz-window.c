@@ -325,7 +325,10 @@ account_opened_cb (GObject      *source,
   if (!xpz_account_open_finish (account, result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+        {
+          xpz_context_set_opening_role (self->context, NULL);
+          return;
+        }
       if (g_error_matches (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_CORRUPT) &&
           !GPOINTER_TO_INT (g_object_get_data (source, "retried")))
         {
@@ -335,6 +338,8 @@ account_opened_cb (GObject      *source,
           open_account (self, xpz_account_get_session (account), TRUE);
           return;
         }
+      if (xpz_account_get_session (account) == xpz_context_get_session (self->context))
+        xpz_context_set_opening_role (self->context, NULL);
       toast (self, error->message);
       return;
     }
@@ -342,6 +347,7 @@ account_opened_cb (GObject      *source,
     return;  /* signed out meanwhile */
 
   xpz_context_set_account (self->context, account);
+  xpz_context_set_opening_role (self->context, NULL);
   xpz_sync_indicator_set_account (self->sync_indicator, account);
   g_signal_connect_object (xpz_account_get_engine (account), "news", G_CALLBACK (news_cb),
                            self, 0);
@@ -359,6 +365,8 @@ open_account (XpzWindow  *self,
   g_autoptr (XpzAccount) account = xpz_account_new (session);
 
   g_object_set_data (G_OBJECT (account), "retried", GINT_TO_POINTER (retried));
+  /* Until it is open, its area shows its frame (see xpz_context_get_opening_role()). */
+  xpz_context_set_opening_role (self->context, xpz_session_get_role (session));
   xpz_account_open_async (account, self->cancellable, account_opened_cb, g_object_ref (self));
 }
 
@@ -431,7 +439,11 @@ show_session (XpzWindow  *self,
       open_account (self, session, FALSE);
     }
   else
-    xpz_sync_indicator_set_account (self->sync_indicator, xpz_context_get_account (self->context));
+    {
+      xpz_context_set_opening_role (self->context, NULL);
+      xpz_sync_indicator_set_account (self->sync_indicator,
+                                      xpz_context_get_account (self->context));
+    }
 
   xpz_context_add_session (self->context, session);
   subtitle = session_label (self, session);
@@ -508,6 +520,7 @@ show_welcome (XpzWindow *self)
 {
   xpz_sync_indicator_set_account (self->sync_indicator, NULL);
   xpz_context_set_account (self->context, NULL);
+  xpz_context_set_opening_role (self->context, NULL);
   xpz_context_set_session (self->context, NULL);
   xpz_welcome_page_set_can_cancel (self->welcome_page, FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out", FALSE);
@@ -700,6 +713,7 @@ restore_cb (GObject      *source,
     {
       g_autofree char *message = NULL;
 
+      xpz_context_set_opening_role (self->context, NULL);
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       message = g_strdup_printf (_("Sign in again: %s"), error->message);
@@ -729,6 +743,7 @@ restore_session (XpzWindow *self)
   session = xpz_session_new (client, xpz_context_get_secrets (self->context));
   /* A remembered account starts on its areas, not on a welcome page it would leave a
    * moment later; the welcome page comes back only if the session cannot be restored. */
+  xpz_context_set_opening_role (self->context, *role != '\0' ? role : NULL);
   gtk_stack_set_visible_child_name (self->main_stack, "main");
   xpz_session_restore_async (session, account_id, role, self->cancellable, restore_cb,
                              g_object_ref (self));

@@ -27,6 +27,8 @@ struct _XpzEmployerPage
   GCancellable        *cancellable;
   GPtrArray           *jobs;          /* of XpzEmployerJob */
   gint64               job_id;        /* the selected posting */
+  gboolean             opening;       /* no account yet, a recruiter's being opened */
+  gboolean             laid_out;
   guint                jobs_timeout;
   gulong               store_changed_id;
 
@@ -45,8 +47,10 @@ struct _XpzEmployerPage
   GtkLabel            *count_label;
   GtkStack            *matches_stack;
   GtkListView         *matches_view;
-  XpzEmployerMatchDetail *detail;
-  XpzEmployerJobEditor *editor;
+  AdwBin              *detail_bin;
+  XpzEmployerMatchDetail *detail;   /* made on the first selection, NULL until then */
+  AdwBin              *editor_bin;
+  XpzEmployerJobEditor *editor;     /* made when first needed, NULL until then */
   GtkLabel            *error_label;
 };
 
@@ -60,6 +64,54 @@ show_error (XpzEmployerPage *self,
 {
   gtk_label_set_text (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void on_editor_done (XpzEmployerPage *self);
+
+/* The candidate's detail, made the first time a candidate is shown: the first frame
+ * shows what it shows with nothing selected, at a fraction of the cost. */
+static XpzEmployerMatchDetail *
+ensure_detail (XpzEmployerPage *self)
+{
+  if (self->detail == NULL)
+    {
+      self->detail = g_object_new (XPZ_TYPE_EMPLOYER_MATCH_DETAIL, NULL);
+      xpz_employer_match_detail_set_account (self->detail, self->account);
+      xpz_employer_match_detail_set_back_visible (self->detail,
+                                                  adw_leaflet_get_folded (self->leaflet));
+      adw_bin_set_child (self->detail_bin, GTK_WIDGET (self->detail));
+    }
+  return self->detail;
+}
+
+static void
+show_detail (XpzEmployerPage *self,
+             XpzMatchItem    *item)
+{
+  /* Nothing to show and nothing shown: the placeholder says so already. */
+  if (item == NULL && self->detail == NULL)
+    return;
+  xpz_employer_match_detail_show (ensure_detail (self), item);
+}
+
+static gint64
+shown_match_id (XpzEmployerPage *self)
+{
+  return self->detail != NULL ? xpz_employer_match_detail_get_match_id (self->detail) : 0;
+}
+
+/* The posting form, made the first time a posting is created or edited. */
+static XpzEmployerJobEditor *
+ensure_editor (XpzEmployerPage *self)
+{
+  if (self->editor == NULL)
+    {
+      self->editor = g_object_new (XPZ_TYPE_EMPLOYER_JOB_EDITOR, NULL);
+      g_signal_connect_object (self->editor, "done", G_CALLBACK (on_editor_done), self,
+                               G_CONNECT_SWAPPED);
+      adw_bin_set_child (self->editor_bin, GTK_WIDGET (self->editor));
+    }
+  return self->editor;
 }
 
 static XpzEmployerJob *
@@ -81,6 +133,7 @@ update_actions (XpzEmployerPage *self)
   XpzEmployerJob *job = selected_job (self);
   gboolean open = job != NULL && g_strcmp0 (job->status, "open") == 0;
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "employer.new-job", self->account != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "employer.edit-job", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "employer.close-job", open);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "employer.reopen-job", job != NULL && !open);
@@ -92,7 +145,8 @@ update_count (XpzEmployerPage *self)
   guint n = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
   g_autofree char *text = NULL;
 
-  if (self->model != NULL && xpz_match_model_get_loading (self->model) && n == 0)
+  if ((self->model != NULL && xpz_match_model_get_loading (self->model) && n == 0) ||
+      (self->account == NULL && self->opening))
     text = g_strdup (_("Loading candidates…"));
   else
     text = g_strdup_printf (ngettext ("%u candidate", "%u candidates", n), n);
@@ -131,7 +185,7 @@ select_job (XpzEmployerPage *self,
 {
   self->job_id = job_id;
   show_job_header (self);
-  xpz_employer_match_detail_show (self->detail, NULL);
+  show_detail (self, NULL);
   if (self->model != NULL)
     {
       /* the account key can come after the account (read from the keyring) */
@@ -291,8 +345,8 @@ on_selected_item (XpzEmployerPage *self)
 
   if (item == NULL || xpz_match_item_is_placeholder (item))
     return;
-  if (xpz_match_item_get_id (item) != xpz_employer_match_detail_get_match_id (self->detail))
-    xpz_employer_match_detail_show (self->detail, item);
+  if (xpz_match_item_get_id (item) != shown_match_id (self))
+    show_detail (self, item);
 }
 
 static void
@@ -304,15 +358,15 @@ on_match_activated (XpzEmployerPage *self,
   if (item == NULL || xpz_match_item_is_placeholder (item))
     return;
   gtk_single_selection_set_selected (self->selection, position);
-  xpz_employer_match_detail_show (self->detail, item);
-  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail));
+  show_detail (self, item);
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_bin));
 }
 
 /* The candidate shown in the detail changed (a sync, a stage move): show it again. */
 static void
 on_items_changed (XpzEmployerPage *self)
 {
-  gint64 shown = xpz_employer_match_detail_get_match_id (self->detail);
+  gint64 shown = shown_match_id (self);
   gint64 position;
 
   update_count (self);
@@ -331,7 +385,8 @@ on_items_changed (XpzEmployerPage *self)
 static void
 on_folded (XpzEmployerPage *self)
 {
-  xpz_employer_match_detail_set_back_visible (self->detail, adw_leaflet_get_folded (self->leaflet));
+  if (self->detail != NULL)
+    xpz_employer_match_detail_set_back_visible (self->detail, adw_leaflet_get_folded (self->leaflet));
 }
 
 static void
@@ -381,7 +436,7 @@ new_job_action (GtkWidget  *widget,
 
   if (self->account == NULL)
     return;
-  xpz_employer_job_editor_edit (self->editor, self->account, 0, NULL);
+  xpz_employer_job_editor_edit (ensure_editor (self), self->account, 0, NULL);
   gtk_stack_set_visible_child_name (self->stack, "editor");
 }
 
@@ -395,7 +450,7 @@ edit_job_action (GtkWidget  *widget,
 
   if (self->account == NULL || job == NULL)
     return;
-  xpz_employer_job_editor_edit (self->editor, self->account, job->id, job->job);
+  xpz_employer_job_editor_edit (ensure_editor (self), self->account, job->id, job->job);
   gtk_stack_set_visible_child_name (self->stack, "editor");
 }
 
@@ -458,6 +513,24 @@ move_stage_action (GtkWidget  *widget,
 
 /* --- account ------------------------------------------------------------------------- */
 
+/* No account: while a recruiter's account is being opened (restored from the keyring,
+ * its database read), the area's frame, its postings to come; otherwise, what the area
+ * is for. */
+static void
+show_opening (XpzEmployerPage *self)
+{
+  if (!self->opening)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "none");
+      update_actions (self);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, "main");
+  adw_leaflet_set_visible_child (self->leaflet, self->jobs_pane);
+  show_job_header (self);
+  update_count (self);
+}
+
 static void
 set_account (XpzEmployerPage *self,
              XpzAccount      *account)
@@ -474,12 +547,13 @@ set_account (XpzEmployerPage *self,
   g_clear_pointer (&self->jobs, g_ptr_array_unref);
   g_set_object (&self->account, account);
   self->job_id = 0;
-  xpz_employer_match_detail_set_account (self->detail, account);
+  if (self->detail != NULL)
+    xpz_employer_match_detail_set_account (self->detail, account);
   show_error (self, NULL);
 
   if (account == NULL)
     {
-      gtk_stack_set_visible_child_name (self->stack, "none");
+      show_opening (self);
       return;
     }
   self->cancellable = g_cancellable_new ();
@@ -503,12 +577,22 @@ static void
 account_changed_cb (XpzEmployerPage *self)
 {
   XpzAccount *account = self->context != NULL ? xpz_context_get_account (self->context) : NULL;
+  gboolean opening = self->context != NULL &&
+                     g_strcmp0 (xpz_context_get_opening_role (self->context), "employer") == 0;
 
   if (account != NULL &&
       g_strcmp0 (xpz_session_get_role (xpz_account_get_session (account)), "employer") != 0)
     account = NULL;
   if (account == self->account)
-    return;
+    {
+      if (account == NULL && opening != self->opening)
+        {
+          self->opening = opening;
+          show_opening (self);
+        }
+      return;
+    }
+  self->opening = opening;
   set_account (self, account);
 }
 
@@ -521,12 +605,93 @@ xpz_employer_page_dispose (GObject *object)
 
   if (self->context != NULL)
     g_signal_handlers_disconnect_by_data (self->context, self);
+  self->opening = FALSE;
   set_account (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), XPZ_TYPE_EMPLOYER_PAGE);
+  /* owned by their bins, gone with the template */
+  self->detail = NULL;
+  self->editor = NULL;
   g_clear_object (&self->selection);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (xpz_employer_page_parent_class)->dispose (object);
+}
+
+/* The page's layout: its one child, as AdwBin's; but a leaflet starts unfolded, and laid
+ * out the first time too narrow for its panes it would slide into its folded layout
+ * before the user's eyes (the first frame showing the panes cut off). The first layout
+ * folds it at once. */
+static GtkSizeRequestMode
+layout_request_mode (GtkWidget *widget)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  return child != NULL ? gtk_widget_get_request_mode (child) : GTK_SIZE_REQUEST_CONSTANT_SIZE;
+}
+
+static void
+layout_measure (GtkWidget      *widget,
+                GtkOrientation  orientation,
+                int             for_size,
+                int            *minimum,
+                int            *natural,
+                int            *minimum_baseline,
+                int            *natural_baseline)
+{
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+
+  if (child == NULL || !gtk_widget_should_layout (child))
+    return;
+  gtk_widget_measure (child, orientation, for_size, minimum, natural, minimum_baseline,
+                      natural_baseline);
+}
+
+static gboolean
+restore_unfold_cb (GtkWidget     *widget,
+                   GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  adw_leaflet_set_can_unfold (XPZ_EMPLOYER_PAGE (widget)->leaflet, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+layout_allocate (GtkWidget *widget,
+                 int        width,
+                 int        height,
+                 int        baseline)
+{
+  XpzEmployerPage *self = XPZ_EMPLOYER_PAGE (widget);
+  GtkWidget *child = adw_bin_get_child (ADW_BIN (widget));
+  gboolean fold_now = FALSE;
+
+  if (child == NULL || !gtk_widget_should_layout (child))
+    return;
+  if (!self->laid_out && gtk_widget_get_mapped (GTK_WIDGET (self->leaflet)))
+    {
+      /* What AdwLeaflet decides (the leaflet spans the page's width): folded when its
+       * panes' minimum widths do not fit. Not unfoldable, it folds without a transition. */
+      g_autoptr (GtkSelectionModel) pages = adw_leaflet_get_pages (self->leaflet);
+      int needed = 0;
+
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+        {
+          g_autoptr (AdwLeafletPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+          GtkRequisition min;
+
+          gtk_widget_get_preferred_size (adw_leaflet_page_get_child (page), &min, NULL);
+          needed += min.width;
+        }
+      self->laid_out = TRUE;
+      fold_now = width < needed && !adw_leaflet_get_folded (self->leaflet);
+    }
+  if (fold_now)
+    {
+      adw_leaflet_set_can_unfold (self->leaflet, FALSE);
+      /* unfoldable again from the next frame on, once this one is laid out */
+      gtk_widget_add_tick_callback (widget, restore_unfold_cb, NULL, NULL);
+    }
+  gtk_widget_allocate (child, width, height, baseline, NULL);
 }
 
 static void
@@ -537,8 +702,6 @@ xpz_employer_page_class_init (XpzEmployerPageClass *klass)
 
   object_class->dispose = xpz_employer_page_dispose;
 
-  g_type_ensure (XPZ_TYPE_EMPLOYER_MATCH_DETAIL);
-  g_type_ensure (XPZ_TYPE_EMPLOYER_JOB_EDITOR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/xpz-employer-page.ui");
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, leaflet);
@@ -555,14 +718,13 @@ xpz_employer_page_class_init (XpzEmployerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, count_label);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_stack);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_view);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, detail);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, editor);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, detail_bin);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, editor_bin);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, error_label);
   gtk_widget_class_bind_template_callback (widget_class, on_job_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_job_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_match_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_editor_done);
 
   gtk_widget_class_install_action (widget_class, "employer.new-job", NULL, new_job_action);
   gtk_widget_class_install_action (widget_class, "employer.edit-job", NULL, edit_job_action);
@@ -589,6 +751,9 @@ xpz_employer_page_init (XpzEmployerPage *self)
   g_autoptr (GtkStringList) stages = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_layout_manager (GTK_WIDGET (self),
+                                 gtk_custom_layout_new (layout_request_mode, layout_measure,
+                                                        layout_allocate));
   /* The template's top-level child is the AdwBin's own child: not a template child, or
    * disposing the template would unparent it behind AdwBin's back. */
   self->stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
@@ -629,5 +794,7 @@ xpz_employer_page_set_context (XpzEmployerPage *self,
   g_set_object (&self->context, context);
   g_signal_connect_object (context, "notify::account", G_CALLBACK (account_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (context, "notify::opening-role", G_CALLBACK (account_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   account_changed_cb (self);
 }
