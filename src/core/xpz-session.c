@@ -725,7 +725,9 @@ restore_refreshed_cb (GObject      *source,
     {
       if (g_error_matches (error, XPZ_API_ERROR, XPZ_API_ERROR_NETWORK))
         {
-          /* Offline: the session is restored; the sync engine refreshes later. */
+          /* Offline: the session is restored; the sync engine refreshes later. It
+           * came from the Secret Service: it is remembered. */
+          set_remembered (self, TRUE, NULL);
           set_signed_in (self, TRUE);
           g_task_return_boolean (task, TRUE);
           return;
@@ -754,7 +756,9 @@ restore_me_cb (GObject      *source,
     {
       if (g_error_matches (error, XPZ_API_ERROR, XPZ_API_ERROR_NETWORK))
         {
-          /* Offline-first: the account's local data is usable without the platform. */
+          /* Offline-first: the account's local data is usable without the platform;
+           * the session came from the Secret Service, so it is remembered. */
+          set_remembered (self, TRUE, NULL);
           set_signed_in (self, TRUE);
           g_task_return_boolean (task, TRUE);
           return;

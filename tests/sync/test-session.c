@@ -210,6 +210,33 @@ test_expired_token_refreshed (void)
   xpz_platform_server_set_now (platform, 0);
 }
 
+/* Restored from the keyring while the platform is out of reach: signed in on the local
+ * data, and remembered (the app must not say "for this session only"). */
+static void
+test_restore_offline_remembered (void)
+{
+  g_autoptr (XpzSecrets) secrets = xpz_secrets_new ();
+  g_autoptr (XpzSession) session = new_session (secrets);
+  g_autoptr (XpzSession) restored = NULL;
+  g_autoptr (GError) error = NULL;
+  Wait w;
+
+  RUN (xpz_session_sign_in_async (session, XPZ_PLATFORM_DEMO_CANDIDATE_EMAIL,
+                                  XPZ_PLATFORM_DEMO_PASSWORD, NULL, sign_in_done, &w), &w);
+  g_assert_no_error (w.error);
+  g_assert_true (xpz_platform_server_set_faults (platform, "GET /api/v1/me=drop*1", &error));
+  g_assert_no_error (error);
+
+  restored = new_session (secrets);
+  RUN (xpz_session_restore_async (restored, xpz_session_get_account_id (session), "candidate",
+                                  NULL, restore_done, &w), &w);
+  g_assert_no_error (w.error);
+  g_assert_true (xpz_session_get_signed_in (restored));
+  g_assert_true (xpz_session_get_remembered (restored));
+  g_assert_null (xpz_session_get_remember_error (restored));
+  g_assert_true (xpz_platform_server_set_faults (platform, NULL, &error));
+}
+
 static void
 test_no_secret_service (void)
 {
@@ -264,6 +291,7 @@ main (int   argc,
     {
       g_test_add_func ("/session/R9.1/sign-in-remembered-and-restored", test_sign_in_and_restore);
       g_test_add_func ("/session/expired-token-refreshed", test_expired_token_refreshed);
+      g_test_add_func ("/session/R9.1/restored-offline-is-remembered", test_restore_offline_remembered);
       g_test_add_func ("/session/sign-up-then-signed-in", test_sign_up);
     }
   else
