@@ -883,6 +883,29 @@ job_dismissed (XpzRequest *req,
                               "ii", req->account_id, job_id) != 0;
 }
 
+/* The feedback tables, for the readers outside this module (the change feed's snapshot,
+ * the export): they exist once this returns TRUE. */
+gboolean
+xpz_platform_match_feedback_ensure (XpzPlatformDb *db)
+{
+  return xpz_platform_db_exec (db, MATCH_FEEDBACK_SCHEMA, NULL);
+}
+
+/* Whether the candidate said "not interested" in this job: it stays off their list
+ * everywhere, a full resync included. */
+gboolean
+xpz_platform_match_dismissed (XpzPlatformDb *db,
+                              gint64         candidate_id,
+                              gint64         job_id)
+{
+  return xpz_platform_db_int (db, 0,
+                              "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'match_dismissals'",
+                              "") != 0 &&
+         xpz_platform_db_int (db, 0,
+                              "SELECT 1 FROM match_dismissals WHERE candidate_id = ? AND job_id = ?",
+                              "ii", candidate_id, job_id) != 0;
+}
+
 static void
 match_feedback (XpzRequest *req)
 {

@@ -292,7 +292,7 @@ snapshot_matches (XpzRequest *req,
 
           if (changes->count >= limit)
             return FALSE;
-          if (!candidate_match_visible (self, c, j))
+          if (!candidate_match_visible (self, c, j) || xpz_platform_match_dismissed (req->db, c->id, j->id))
             continue;
           id = g_strdup_printf ("%" G_GINT64_FORMAT, j->id);
           add_change (changes, "match", id, "upsert", xpz_platform_candidate_match_json (self, c, j), NULL);

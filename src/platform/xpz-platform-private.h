@@ -169,6 +169,10 @@ gint64      xpz_platform_create_share          (XpzPlatformServer *self,
 JsonNode   *xpz_platform_candidate_match_json  (XpzPlatformServer *self,
                                                 const XpzCandidateVec *candidate,
                                                 const XpzJobVec   *job);
+gboolean    xpz_platform_match_feedback_ensure (XpzPlatformDb     *db);
+gboolean    xpz_platform_match_dismissed       (XpzPlatformDb     *db,
+                                                gint64             candidate_id,
+                                                gint64             job_id);
 JsonObject *xpz_platform_privacy_json          (XpzPlatformServer *self,
                                                 gint64             candidate_id);
 JsonNode   *xpz_platform_job_public_json       (XpzPlatformServer *self,

@@ -257,6 +257,22 @@ export_all (XpzRequest *req)
                                     rows_json (req->db, "SELECT i.id, i.employer_id, a.company AS employer, i.job_id, i.status,"
                                                " i.message, i.requested_at, i.decided_at FROM introductions i"
                                                " JOIN accounts a ON a.id = i.employer_id WHERE i.candidate_id = ? ORDER BY i.id", id));
+      /* the candidate's answers to their matches: "not interested", and objections
+       * to an automated score with their reasons and what became of them */
+      if (!xpz_platform_match_feedback_ensure (req->db))
+        {
+          json_object_unref (o);
+          xpz_request_db_failed (req);
+          return;
+        }
+      json_object_set_array_member (o, "dismissed_matches",
+                                    rows_json (req->db, "SELECT d.job_id, json_extract (j.doc, '$.title') AS job_title, d.at"
+                                               " FROM match_dismissals d LEFT JOIN jobs j ON j.id = d.job_id"
+                                               " WHERE d.candidate_id = ? ORDER BY d.at, d.job_id", id));
+      json_object_set_array_member (o, "match_objections",
+                                    rows_json (req->db, "SELECT m.id, m.job_id, json_extract (j.doc, '$.title') AS job_title,"
+                                               " m.score, m.reason, m.status, m.at FROM match_objections m"
+                                               " LEFT JOIN jobs j ON j.id = m.job_id WHERE m.candidate_id = ? ORDER BY m.id", id));
       json_object_set_array_member (o, "employer_notes",
                                     rows_json (req->db, "SELECT p.job_id, json_extract (j.doc, '$.title') AS job_title,"
                                                " j.employer_id, a.company AS employer, p.stage, p.note, p.updated_at"

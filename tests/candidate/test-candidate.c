@@ -635,6 +635,44 @@ has_job (JsonArray *list,
   return FALSE;
 }
 
+/* Whether the feed's snapshot (what a full resync reads) holds the match of @job_id. */
+static gboolean
+snapshot_has_match (Fixture *f,
+                    gint64   job_id)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, job_id);
+  g_autofree char *path = NULL;
+  gboolean found = FALSE, more = TRUE;
+  g_autofree char *cursor = NULL;
+
+  while (more)
+    {
+      g_autoptr (XpzApiResponse) page = NULL;
+      JsonObject *o;
+      JsonArray *changes;
+
+      g_free (path);
+      path = cursor == NULL ? g_strdup ("/api/v1/changes?limit=10000")
+                            : g_strdup_printf ("/api/v1/changes?limit=10000&since=%s", cursor);
+      page = xpz_test_api (f->client, "GET", path, NULL, NULL, NULL);
+      g_assert_cmpuint (xpz_api_response_get_status (page), ==, 200);
+      o = xpz_api_response_get_object (page);
+      changes = json_object_get_array_member (o, "changes");
+      for (guint i = 0; i < json_array_get_length (changes); i++)
+        {
+          JsonObject *change = json_array_get_object_element (changes, i);
+
+          if (g_strcmp0 (json_object_get_string_member (change, "kind"), "match") == 0 &&
+              g_strcmp0 (json_object_get_string_member (change, "id"), id) == 0)
+            found = TRUE;
+        }
+      more = json_object_get_boolean_member_with_default (o, "more", FALSE);
+      g_free (cursor);
+      cursor = g_uri_escape_string (json_object_get_string_member (o, "cursor"), NULL, FALSE);
+    }
+  return found;
+}
+
 /* "Not interested" takes the job off the list for good; an objection to the automated
  * score is kept with its reason and ledgered; both are the candidate's alone. */
 static void
@@ -662,6 +700,11 @@ test_match_feedback (Fixture       *f,
   g_assert_cmpuint (xpz_api_response_get_status (again), ==, 200);
   list = matches (f, &after);
   g_assert_false (has_job (list, job_id));
+  /* nor does it come back with a full resync (the feed's snapshot) */
+  g_assert_false (snapshot_has_match (f, job_id));
+  g_assert_true (snapshot_has_match (f, json_object_get_int_member (json_object_get_object_member (
+                                                                      json_array_get_object_element (list, 0), "job"),
+                                                                    "id")));
 
   objection_path = g_strdup_printf ("/api/v1/me/matches/%" G_GINT64_FORMAT "/objection", job_id);
   empty = xpz_test_api (f->client, "POST", objection_path, "{\"reason\":\"   \"}", NULL, NULL);
@@ -675,6 +718,23 @@ test_match_feedback (Fixture       *f,
   g_assert_cmpstr (json_object_get_string_member (o, "status"), ==, "received");
   g_assert_cmpint (json_object_get_int_member (o, "job_id"), ==, job_id);
   g_assert_cmpuint (ledger_count (f, "match_objection"), ==, 1);
+
+  /* both answers are the candidate's data: in their export, with the reason */
+  {
+    g_autoptr (XpzApiResponse) export = xpz_test_api (f->client, "GET", "/api/v1/me/export", NULL, NULL, NULL);
+    JsonObject *e = xpz_api_response_get_object (export);
+    JsonArray *dismissals = json_object_get_array_member (e, "dismissed_matches");
+    JsonArray *objections = json_object_get_array_member (e, "match_objections");
+
+    g_assert_cmpuint (json_array_get_length (dismissals), ==, 1);
+    g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (dismissals, 0), "job_id"), ==, job_id);
+    g_assert_nonnull (json_object_get_string_member (json_array_get_object_element (dismissals, 0), "job_title"));
+    g_assert_cmpuint (json_array_get_length (objections), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (objections, 0), "reason"), ==,
+                     "J’ai 7 ans de Django : le score de compétences l’ignore.");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (objections, 0), "status"), ==,
+                     "received");
+  }
 
   unknown = xpz_test_api (f->client, "POST", "/api/v1/me/matches/999999/objection",
                           "{\"reason\":\"x\"}", NULL, NULL);
