@@ -22,14 +22,17 @@ PASSWORD = "demo-password-2026"
 class Platform:
     """The platform binary with the demo market, and a client of its API."""
 
-    def __init__(self, k=5, scale=0):
+    def __init__(self, k=5, scale=0, faults=None):
         db = os.path.join(tempfile.mkdtemp(prefix="xpz-cand-e2e-"), "platform.db")
         binary = os.path.join(BUILD_ROOT, "src", "platform", "xpertaize-platform")
         extra = ["--seed-scale", str(scale)] if scale else []
+        env = dict(os.environ)
+        if faults:
+            env["XPZ_PLATFORM_FAULTS"] = faults
         self.proc = subprocess.Popen([binary, "--listen", "127.0.0.1:0", "--db", db,
                                       "--seed-demo", "--pwhash-cost", "min",
                                       "--k-anonymity", str(k)] + extra,
-                                     stdout=subprocess.PIPE, text=True)
+                                     stdout=subprocess.PIPE, text=True, env=env)
         self.url = self.proc.stdout.readline().strip()
         if not self.url.startswith("http://127.0.0.1:"):
             raise TestFailure(f"the platform printed {self.url!r}")
@@ -456,6 +459,53 @@ def test_documents_add_refuse_delete():
         platform.stop()
 
 
+def test_document_deleted_before_upload():
+    """A CV deleted while its upload still waits (the platform answers 503) is never
+    uploaded: the queued upload goes with it, and nothing is left waiting."""
+    fresh_home()
+    platform = Platform(faults="POST /api/v1/me/documents=503")
+    app = App(settings={"window-width": 1000, "window-height": 760})
+    folder = tempfile.mkdtemp(prefix="xpz-cand-docs-")
+    cv = os.path.join(folder, "cv-brouillon.pdf")
+    with open(cv, "wb") as f:
+        f.write(MINIMAL_PDF)
+    try:
+        platform.sign_in()
+        before = len(platform.call("GET", "/api/v1/me/documents")["documents"])
+        enter(app, platform)
+        show_view(app, "CVs")
+        app.click("Add a Document")
+        choose_path(app, "Add a Document", cv, "Add")
+        app.wait_find("Delete “cv-brouillon.pdf”", Atspi.Role.PUSH_BUTTON)
+        wait_for(lambda: find_sync_state(app, "Waiting to sync"), "the upload waiting to be retried",
+                 timeout=30)
+        app.click("Delete “cv-brouillon.pdf”")
+        click_response(app, "Delete")
+        wait_for(lambda: app.find("Delete “cv-brouillon.pdf”", Atspi.Role.PUSH_BUTTON) is None,
+                 "the CV gone from the list")
+        wait_for(lambda: find_sync_state(app, "Up to date"), "nothing left to send", timeout=30)
+        if len(platform.call("GET", "/api/v1/me/documents")["documents"]) != before:
+            raise TestFailure("the deleted CV reached the platform")
+    finally:
+        app.kill()
+        platform.stop()
+
+
+def find_sync_state(app, state):
+    """The header bar's synchronisation button, if its name says @state."""
+    stack = [app.window]
+    while stack:
+        acc = stack.pop()
+        try:
+            if (acc.get_name() or "").startswith(state) and App.is_showing(acc):
+                return acc
+            stack.extend(c for c in (acc.get_child_at_index(i) for i in range(acc.get_child_count()))
+                         if c is not None)
+        except Exception:  # noqa: BLE001 (nodes can go away while walking)
+            continue
+    return None
+
+
 def test_exports():
     fresh_home()
     platform = Platform()
@@ -620,7 +670,8 @@ def test_pages_screenshots():
 if __name__ == "__main__":
     TESTS = [test_first_run_choice_is_ledgered, test_profile_edit_reaches_server,
              test_accept_introduction_shares, test_import_linkedin_export,
-             test_import_json_resume_and_bad_file, test_documents_add_refuse_delete, test_exports, test_match_answers,
+             test_import_json_resume_and_bad_file, test_documents_add_refuse_delete,
+             test_document_deleted_before_upload, test_exports, test_match_answers,
              test_pages_screenshots]
     only = os.environ.get("XPZ_E2E_ONLY")
     sys.exit(run([t for t in TESTS if not only or t.__name__ in only.split(",")]))

@@ -91,12 +91,24 @@ typedef struct
   char   *body;
   char   *method;
   char   *path;
+  char   *idempotency_key;
 } Job;
+
+/* A document's upload is known in the outbox by its key's prefix, so that deleting the
+ * document before it went out takes the upload with it. */
+#define UPLOAD_KEY_PREFIX "document-upload-"
+
+static char *
+upload_key_prefix (gint64 local_id)
+{
+  return g_strdup_printf (UPLOAD_KEY_PREFIX "%lld-", (long long) local_id);
+}
 
 static void
 job_free (Job *j)
 {
   g_clear_pointer (&j->key, g_bytes_unref);
+  g_free (j->idempotency_key);
   g_free (j->sha256);
   g_free (j->body);
   g_free (j->method);
@@ -194,7 +206,7 @@ upload_func (XpzStore      *store,
     }
   if (j->method != NULL)
     {
-      outbox_id = xpz_outbox_add (db, j->key, j->method, j->path, j->body, NULL, NULL, now, error);
+      outbox_id = xpz_outbox_add (db, j->key, j->method, j->path, j->body, NULL, j->idempotency_key, now, error);
       if (outbox_id <= 0)
         return NULL;
       xpz_store_record_change (store, "outbox", outbox_id, XPZ_STORE_CHANGE_INSERTED);
@@ -391,6 +403,50 @@ open_cb (GtkButton             *button,
 
 /* --- delete ------------------------------------------------------------------------- */
 
+/* The upload of a document not sent yet (waiting, or parked) leaves the outbox with it.
+ * One already on its way lands, and then shows as "on the platform only", deletable. */
+static gpointer
+drop_upload_func (XpzStore      *store,
+                  sqlite3       *db,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  Job *j = data;
+  g_autofree char *prefix = upload_key_prefix (j->id);
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db,
+                               "DELETE FROM outbox WHERE op = 'POST'"
+                               " AND substr (idempotency_key, 1, length (?1)) = ?1",
+                               -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_text (stmt, 1, prefix, -1, SQLITE_TRANSIENT);
+      rc = sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      xpz_store_set_sqlite_error (db, rc, error);
+      return NULL;
+    }
+  if (sqlite3_changes (db) > 0)
+    xpz_store_record_change (store, "outbox", 0, XPZ_STORE_CHANGE_DELETED);
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+drop_queued_upload (XpzCandidateDocuments *self,
+                    gint64                 local_id)
+{
+  Job *j = g_new0 (Job, 1);
+
+  j->id = local_id;
+  xpz_store_run_async (xpz_account_get_store (self->account), TRUE, drop_upload_func, j,
+                       (GDestroyNotify) job_free, NULL, NULL, NULL, NULL);
+}
+
 static void
 queue_remote_delete (XpzCandidateDocuments *self,
                      const char            *remote_id)
@@ -429,6 +485,8 @@ delete_document (XpzCandidateDocuments *self,
   if (self->account == NULL)
     return;
   queue_remote_delete (self, remote_id);
+  if (remote_id == NULL && local_id > 0)
+    drop_queued_upload (self, local_id);
   if (local_id > 0)
     xpz_store_delete_document_async (xpz_account_get_store (self->account), local_id, NULL,
                                      deleted_cb, g_object_ref (self));
@@ -548,6 +606,12 @@ stored_cb (GObject      *source,
   j->sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, a->content);
   j->method = g_strdup ("POST");
   j->path = g_strdup (DOCUMENTS_PATH);
+  {
+    g_autofree char *prefix = upload_key_prefix (id);
+    g_autofree char *uuid = g_uuid_string_random ();
+
+    j->idempotency_key = g_strconcat (prefix, uuid, NULL);
+  }
   j->body = json_to_string (body, FALSE);
   xpz_store_run_async (xpz_account_get_store (a->self->account), TRUE, upload_func, j,
                        (GDestroyNotify) job_free, NULL, NULL, uploaded_cb, a);
