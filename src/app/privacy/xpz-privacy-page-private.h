@@ -155,6 +155,7 @@ void        block_apply_cb                  (XpzPrivacyPage      *self,
 /* xpz-privacy-page-rights.c */
 void        xpz_privacy_page_init_rights    (XpzPrivacyPage      *self);
 void        xpz_privacy_page_show_deletion  (XpzPrivacyPage      *self);
+void        xpz_privacy_page_keep_receipt   (XpzPrivacyPage      *self);
 void        xpz_privacy_page_show_documents (XpzPrivacyPage      *self,
                                              JsonArray           *documents);
 void        xpz_privacy_page_check_deletion (XpzPrivacyPage      *self);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xpz-deletion.h"
 #include "xpz-privacy-export-dialog.h"
 #include "xpz-privacy-page-private.h"
 #include "xpz-window.h"
@@ -193,6 +194,32 @@ countdown_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/**
+ * xpz_privacy_page_keep_receipt:
+ *
+ * Keeps the pending request's receipt on this computer (or forgets it when there is no
+ * pending request), so that a deletion completed while the app is closed is still
+ * learnt at the next start, and this computer's copy erased (R7.2).
+ */
+void
+xpz_privacy_page_keep_receipt (XpzPrivacyPage *self)
+{
+  XpzSession *session = self->account != NULL ? xpz_account_get_session (self->account) : NULL;
+  GSettings *settings = self->context != NULL ? xpz_context_get_settings (self->context) : NULL;
+  JsonObject *d = self->deletion;
+  const char *url, *account_id;
+
+  if (session == NULL || settings == NULL)
+    return;
+  url = xpz_api_client_get_base_url (xpz_session_get_client (session));
+  account_id = xpz_session_get_account_id (session);
+  if (d != NULL && g_strcmp0 (json_object_get_string_member_with_default (d, "status", ""), "pending") == 0)
+    xpz_deletion_remember (settings, url, account_id, json_object_get_int_member_with_default (d, "id", 0),
+                           json_object_get_string_member_with_default (d, "receipt", NULL));
+  else
+    xpz_deletion_forget (settings, url, account_id);
+}
+
 void
 xpz_privacy_page_show_deletion (XpzPrivacyPage *self)
 {
@@ -257,6 +284,7 @@ deletion_requested (XpzPrivacyPage *self,
     }
   g_clear_pointer (&self->deletion, json_object_unref);
   self->deletion = json_object_ref (o);
+  xpz_privacy_page_keep_receipt (self);
   xpz_privacy_page_show_deletion (self);
   xpz_privacy_page_load_ledger (self);
 }
@@ -342,8 +370,11 @@ deletion_status_cb (GObject      *source,
       return;
     }
 
-  /* The platform erased the account: this computer's copy goes too (R7.2). */
+  /* The platform erased the account: this computer's copy goes too (R7.2), and the
+   * receipt has served. */
   g_clear_handle_id (&self->countdown_id, g_source_remove);
+  g_clear_pointer (&self->deletion, json_object_unref);
+  xpz_privacy_page_keep_receipt (self);
   root = gtk_widget_get_root (GTK_WIDGET (self));
   if (XPZ_IS_WINDOW (root))
     xpz_window_erase_account (XPZ_WINDOW (root));

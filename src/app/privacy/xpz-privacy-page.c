@@ -1278,6 +1278,7 @@ deletion_loaded (XpzPrivacyPage *self,
   g_clear_pointer (&self->deletion, json_object_unref);
   if (o != NULL)
     self->deletion = json_object_ref (o);
+  xpz_privacy_page_keep_receipt (self);
   xpz_privacy_page_show_deletion (self);
 }
 
