@@ -232,9 +232,10 @@ parse_thread (GTask        *task,
   if (data->raw && data->status >= 200 && data->status < 300)
     {
       XpzJsonSpan root;
+      XpzJsonTape *tape = NULL;
       XpzApiResponse *response;
 
-      if (!xpz_json_scan_validate (text, len, &root, &error))
+      if (!xpz_json_scan_validate_tape (text, len, &root, &tape, &error))
         {
           g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
                                    _("The platform’s answer is not valid JSON (%s)"),
@@ -243,6 +244,7 @@ parse_thread (GTask        *task,
         }
       response = xpz_api_response_new (data->status, NULL, data->etag, data->retry_after);
       xpz_api_response_set_bytes (response, data->bytes);
+      xpz_api_response_set_tape (response, tape);
       if (root.type == XPZ_JSON_OBJECT)
         xpz_api_response_index_members (response, &root);
       g_task_return_pointer (task, response, g_object_unref);

@@ -18,6 +18,7 @@ struct _XpzApiResponse
   JsonNode *body;
   GBytes   *bytes;
   GArray   *members;   /* of Member: the top-level members of a raw body */
+  XpzJsonTape *tape;   /* where the raw body's containers end */
   char     *etag;
   gint64    retry_after;
 };
@@ -33,6 +34,7 @@ xpz_api_response_finalize (GObject *object)
   g_clear_pointer (&self->body, json_node_unref);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   g_clear_pointer (&self->members, g_array_unref);
+  g_clear_pointer (&self->tape, xpz_json_tape_free);
   g_clear_pointer (&self->etag, g_free);
 
   G_OBJECT_CLASS (xpz_api_response_parent_class)->finalize (object);
@@ -90,8 +92,25 @@ xpz_api_response_set_bytes (XpzApiResponse *self,
   g_return_if_fail (XPZ_IS_API_RESPONSE (self));
 
   g_clear_pointer (&self->members, g_array_unref);
+  g_clear_pointer (&self->tape, xpz_json_tape_free);
   g_clear_pointer (&self->bytes, g_bytes_unref);
   self->bytes = bytes != NULL ? g_bytes_ref (bytes) : NULL;
+}
+
+/**
+ * xpz_api_response_set_tape:
+ * @tape: (transfer full): from xpz_json_scan_validate_tape() over the bytes
+ *
+ * Keeps the tape the spans of the raw body refer to, as long as the bytes.
+ */
+void
+xpz_api_response_set_tape (XpzApiResponse *self,
+                           XpzJsonTape    *tape)
+{
+  g_return_if_fail (XPZ_IS_API_RESPONSE (self));
+
+  g_clear_pointer (&self->tape, xpz_json_tape_free);
+  self->tape = tape;
 }
 
 typedef struct

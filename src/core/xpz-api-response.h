@@ -58,6 +58,8 @@ guint           xpz_api_response_get_status         (XpzApiResponse *self);
 void            xpz_api_response_set_bytes          (XpzApiResponse *self,
                                                      GBytes         *bytes);
 GBytes         *xpz_api_response_get_bytes          (XpzApiResponse *self);
+void            xpz_api_response_set_tape           (XpzApiResponse *self,
+                                                     XpzJsonTape    *tape);
 void            xpz_api_response_index_members      (XpzApiResponse *self,
                                                      const XpzJsonSpan *root);
 gboolean        xpz_api_response_get_member         (XpzApiResponse *self,

@@ -11,12 +11,22 @@
 
 G_DEFINE_QUARK (xpz-json-scan-error-quark, xpz_json_scan_error)
 
+struct _XpzJsonTape
+{
+  const char *base;     /* the document */
+  guint32    *starts;   /* each container's first byte, in document order */
+  guint32    *ends;     /* just past its last byte */
+  guint       n;
+  guint       size;
+};
+
 typedef struct
 {
-  const char *text;
-  gsize       len;
-  gsize       pos;
-  GError    **error;
+  const char  *text;
+  gsize        len;
+  gsize        pos;
+  GError     **error;
+  XpzJsonTape *tape;    /* being recorded, or NULL */
 } Scanner;
 
 static gboolean
@@ -152,10 +162,36 @@ scan_literal (Scanner    *s,
 
 static gboolean scan_value (Scanner *s, guint depth, XpzJsonSpan *out);
 
+static gboolean scan_container_body (Scanner *s, guint depth, gboolean object);
+
 static gboolean
 scan_container (Scanner *s,
                 guint    depth,
                 gboolean object)
+{
+  XpzJsonTape *tape = s->tape;
+  guint entry;
+
+  if (tape == NULL || depth >= XPZ_JSON_SCAN_MAX_DEPTH)
+    return scan_container_body (s, depth, object);
+  if (tape->n == tape->size)
+    {
+      tape->size = MAX (tape->size * 2, 1024);
+      tape->starts = g_renew (guint32, tape->starts, tape->size);
+      tape->ends = g_renew (guint32, tape->ends, tape->size);
+    }
+  entry = tape->n++;
+  tape->starts[entry] = (guint32) s->pos;
+  if (!scan_container_body (s, depth, object))
+    return FALSE;
+  tape->ends[entry] = (guint32) s->pos;
+  return TRUE;
+}
+
+static gboolean
+scan_container_body (Scanner *s,
+                     guint    depth,
+                     gboolean object)
 {
   char close = object ? '}' : ']';
 
@@ -281,7 +317,82 @@ xpz_json_scan_validate (const char   *text,
   skip_space (&s);
   if (s.pos != s.len)
     return fail (&s, _("text after the end of the document"));
+  root->tape = NULL;
   return TRUE;
+}
+
+/**
+ * xpz_json_scan_validate_tape:
+ * @tape: (out): where the document's containers end, for its spans (free with
+ *   xpz_json_tape_free() once they are no longer used)
+ *
+ * As xpz_json_scan_validate(), and the spans walked from @root step over objects and
+ * arrays without reading them again.
+ */
+gboolean
+xpz_json_scan_validate_tape (const char   *text,
+                             gsize         len,
+                             XpzJsonSpan  *root,
+                             XpzJsonTape **tape,
+                             GError      **error)
+{
+  Scanner s = { .text = text, .len = len, .pos = 0, .error = error };
+
+  g_return_val_if_fail (text != NULL || len == 0, FALSE);
+  g_return_val_if_fail (root != NULL && tape != NULL, FALSE);
+
+  *tape = NULL;
+  if (len > G_MAXUINT32)
+    return xpz_json_scan_validate (text, len, root, error);
+  s.tape = g_new0 (XpzJsonTape, 1);
+  s.tape->base = text;
+  if (!scan_value (&s, 0, root))
+    {
+      xpz_json_tape_free (s.tape);
+      return FALSE;
+    }
+  skip_space (&s);
+  if (s.pos != s.len)
+    {
+      xpz_json_tape_free (s.tape);
+      return fail (&s, _("text after the end of the document"));
+    }
+  root->tape = *tape = s.tape;
+  return TRUE;
+}
+
+void
+xpz_json_tape_free (XpzJsonTape *tape)
+{
+  if (tape == NULL)
+    return;
+  g_free (tape->starts);
+  g_free (tape->ends);
+  g_free (tape);
+}
+
+/* Just past the container opening at @p, from the tape: 0 when it is not there. */
+static gsize
+tape_end (const XpzJsonTape *tape,
+          const char        *p)
+{
+  gsize offset;
+  guint low = 0, high;
+
+  if (tape == NULL || p < tape->base || (gsize) (p - tape->base) > G_MAXUINT32)
+    return 0;
+  offset = (gsize) (p - tape->base);
+  high = tape->n;
+  while (low < high)
+    {
+      guint mid = low + (high - low) / 2;
+
+      if (tape->starts[mid] < offset)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+  return low < tape->n && tape->starts[low] == offset ? tape->ends[low] : 0;
 }
 
 /* Just past the closing quote of the string opening at @p: the next quote not escaped
@@ -313,10 +424,11 @@ string_end (const char *text,
  * text was checked once; this only finds where each value ends (strings by their
  * closing quote, containers by counting brackets outside strings). */
 static void
-next_value (const char  *text,
-            gsize        len,
-            gsize       *pos,
-            XpzJsonSpan *out)
+next_value (const char        *text,
+            gsize              len,
+            gsize             *pos,
+            XpzJsonSpan       *out,
+            const XpzJsonTape *tape)
 {
   gsize p = *pos;
   gsize start;
@@ -340,8 +452,14 @@ next_value (const char  *text,
     case '[':
       {
         guint depth = 0;
+        gsize end = tape_end (tape, text + p);
 
         out->type = text[p] == '{' ? XPZ_JSON_OBJECT : XPZ_JSON_ARRAY;
+        if (end > 0)
+          {
+            p = end - (gsize) (text - tape->base);
+            break;
+          }
         for (; p < len; p++)
           {
             char c = text[p];
@@ -384,6 +502,7 @@ next_value (const char  *text,
     }
   out->text = text + start;
   out->len = p - start;
+  out->tape = tape;
   *pos = p;
 }
 
@@ -422,7 +541,7 @@ xpz_json_object_next (const XpzJsonSpan *object,
 
   if (object->type != XPZ_JSON_OBJECT || !container_step (object, cursor))
     return FALSE;
-  next_value (object->text, object->len, cursor, key);
+  next_value (object->text, object->len, cursor, key, object->tape);
   s = (Scanner) { .text = object->text, .len = object->len, .pos = *cursor };
   skip_space (&s);
   if (s.pos >= s.len || s.text[s.pos] != ':' || key->type != XPZ_JSON_STRING)
@@ -431,7 +550,7 @@ xpz_json_object_next (const XpzJsonSpan *object,
       return FALSE;
     }
   *cursor = s.pos + 1;
-  next_value (object->text, object->len, cursor, value);
+  next_value (object->text, object->len, cursor, value, object->tape);
   return value->type != XPZ_JSON_NONE;
 }
 
@@ -444,7 +563,7 @@ xpz_json_array_next (const XpzJsonSpan *array,
 
   if (array->type != XPZ_JSON_ARRAY || !container_step (array, cursor))
     return FALSE;
-  next_value (array->text, array->len, cursor, value);
+  next_value (array->text, array->len, cursor, value, array->tape);
   return value->type != XPZ_JSON_NONE;
 }
 

@@ -35,11 +35,17 @@ typedef enum
   XPZ_JSON_NULL,
 } XpzJsonType;
 
+/* Where each object and array of a validated document ends, so that walking its spans
+ * steps over a container at once instead of reading it (see
+ * xpz_json_scan_validate_tape()). */
+typedef struct _XpzJsonTape XpzJsonTape;
+
 typedef struct
 {
-  const char  *text;   /* the value's first byte */
-  gsize        len;    /* its length in bytes, quotes and brackets included */
-  XpzJsonType  type;
+  const char        *text;   /* the value's first byte */
+  gsize              len;    /* its length in bytes, quotes and brackets included */
+  XpzJsonType        type;
+  const XpzJsonTape *tape;   /* of the document, or NULL; lives as long as the text */
 } XpzJsonSpan;
 
 #define XPZ_JSON_SCAN_MAX_DEPTH 64
@@ -48,6 +54,12 @@ gboolean   xpz_json_scan_validate   (const char        *text,
                                      gsize              len,
                                      XpzJsonSpan       *root,
                                      GError           **error);
+gboolean   xpz_json_scan_validate_tape (const char     *text,
+                                        gsize           len,
+                                        XpzJsonSpan    *root,
+                                        XpzJsonTape   **tape,
+                                        GError        **error);
+void       xpz_json_tape_free       (XpzJsonTape       *tape);
 
 /* Iteration: *cursor starts at 0. */
 gboolean   xpz_json_object_next     (const XpzJsonSpan *object,

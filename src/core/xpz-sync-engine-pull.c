@@ -29,7 +29,10 @@ typedef struct
   gboolean      resynced;
   gboolean      attention;    /* the outbox had parked changes when the pull began */
   gboolean      in_flight;    /* a request or a cursor read is under way */
-  guint         applying;     /* pages handed to the worker, not yet applied */
+  char         *asked_since;  /* the cursor of the request under way */
+  GQueue        pages;        /* ApplyRequest: pages read ahead, in order, until the
+                               * store's worker takes them */
+  guint         applying;     /* pages received, not yet applied */
   gboolean      finished;     /* the last answer settled the outcome below */
   XpzSyncState  final_state;
   gint64        next_attempt;
@@ -43,6 +46,7 @@ static void
 pull_free (Pull *pull)
 {
   g_free (pull->cursor);
+  g_free (pull->asked_since);
   g_free (pull->policy_summary);
   g_clear_error (&pull->error);
   g_free (pull);
@@ -141,6 +145,9 @@ typedef enum
   EMPLOYER_PURGE_ONE,
   EMPLOYER_DROP_ONE,
   EMPLOYER_ATTACH_MATCHES,
+  EMPLOYER_FIND_CANDIDATE,
+  EMPLOYER_INSERT_CANDIDATE,
+  EMPLOYER_INSERT_MATCH,
   EMPLOYER_N_STMTS,
 } EmployerStmt;
 
@@ -168,6 +175,12 @@ typedef struct
   guint         candidate_changed;  /* the candidate's own tables: CANDIDATE_CHANGED_* */
   XpzJsonSpan   raw_factors;       /* an employer-side match's factors, kept as text */
   GHashTable   *job_ids;           /* remote id → local id, forgotten when a job changes */
+  /* The full-text index is brought up to date once per page (see apply_page_func()): */
+  GArray       *fts_jobs;          /* jobs written or deleted */
+  GArray       *fts_candidates;    /* candidates written */
+  gint64        last_candidate;    /* the highest candidate id before the page: rows above
+                                    * it are new, with nothing indexed yet */
+  GString      *explanation;       /* write_employer_match()'s buffer */
 } Apply;
 
 static void sql_merge_skills (sqlite3_context *context, int argc, sqlite3_value **argv);
@@ -215,6 +228,10 @@ static void
 apply_clear (Apply *a)
 {
   g_clear_pointer (&a->job_ids, g_hash_table_unref);
+  g_clear_pointer (&a->fts_jobs, g_array_unref);
+  g_clear_pointer (&a->fts_candidates, g_array_unref);
+  if (a->explanation != NULL)
+    g_string_free (g_steal_pointer (&a->explanation), TRUE);
   sqlite3_finalize (a->delete_job);
   sqlite3_finalize (a->delete_match);
   sqlite3_finalize (a->upsert_setting);
@@ -266,6 +283,17 @@ lookup (Apply        *a,
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
   return id;
+}
+
+static void
+reindex (GArray **ids,
+         gint64   id)
+{
+  if (id <= 0)
+    return;
+  if (*ids == NULL)
+    *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_array_append_val (*ids, id);
 }
 
 /* The local id of a job, from a small cache: a page of matches names the same few jobs
@@ -376,7 +404,8 @@ employer_stmt (Apply         *a,
       " skills = xpz_merge_skills (candidate.skills, excluded.skills),"
       " location = excluded.location,"
       " updated_at = excluded.updated_at, years = excluded.years, seniority = excluded.seniority"
-      " RETURNING id",
+      " RETURNING id, full_name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL"
+      " OR linkedin_url IS NOT NULL OR shared_profile IS NOT NULL",
     [EMPLOYER_SET_IDENTITY] =
       "UPDATE candidate SET full_name = ?2, email = ?3, phone = ?4, linkedin_url = ?5,"
       " shared_profile = ?6 WHERE id = ?1",
@@ -402,6 +431,13 @@ employer_stmt (Apply         *a,
     [EMPLOYER_ATTACH_MATCHES] =
       "UPDATE match SET job_id = ?1 WHERE job_id IS NULL AND remote_id >= ?2 || ':'"
       " AND remote_id < ?2 || ';'",
+    [EMPLOYER_FIND_CANDIDATE] = "SELECT id FROM candidate WHERE remote_id = ?1",
+    [EMPLOYER_INSERT_CANDIDATE] =
+      "INSERT INTO candidate (remote_id, headline, skills, location, updated_at, years, seniority)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [EMPLOYER_INSERT_MATCH] =
+      "INSERT INTO match (remote_id, job_id, candidate_id, score, explanation, created_at, points,"
+      " stage, shared, intro_status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
     [EMPLOYER_DROP_ONE] =
       "DELETE FROM candidate WHERE id = ?1 AND remote_id IS NOT NULL"
       " AND NOT EXISTS (SELECT 1 FROM match WHERE candidate_id = ?1)",
@@ -522,6 +558,7 @@ apply_job_full (Apply       *a,
     return -1;
   a->jobs_changed = TRUE;
   job_id = lookup (a, a->lookup_job, remote_id);
+  reindex (&a->fts_jobs, job_id);
   if (own && job_id > 0)
     {
       if ((stmt = employer_stmt (a, EMPLOYER_ATTACH_MATCHES, error)) == NULL)
@@ -573,6 +610,7 @@ forget_job (Apply       *a,
   a->jobs_changed = TRUE;
   a->matches_changed = TRUE;
   a->purge_all = TRUE;
+  reindex (&a->fts_jobs, job_id);
   if (!keep)
     {
       sqlite3_bind_text (a->delete_job, 1, remote_id, -1, SQLITE_TRANSIENT);
@@ -675,6 +713,7 @@ apply_candidate (Apply       *a,
   gint64 years = member_count (summary, "years");
   sqlite3_stmt *stmt;
   gint64 id = 0;
+  gboolean identified = FALSE;
   int rc;
 
   if (remote_id == NULL)
@@ -697,6 +736,7 @@ apply_candidate (Apply       *a,
   if (rc == SQLITE_ROW)
     {
       id = sqlite3_column_int64 (stmt, 0);
+      identified = sqlite3_column_int (stmt, 1) != 0;
       rc = sqlite3_step (stmt);
     }
   if (rc != SQLITE_DONE)
@@ -706,6 +746,7 @@ apply_candidate (Apply       *a,
   if (rc != SQLITE_DONE)
     return -1;
   a->candidates_changed = TRUE;
+  reindex (&a->fts_candidates, id);
 
   if (shared && id > 0)
     {
@@ -739,8 +780,12 @@ apply_candidate (Apply       *a,
       if (!exec_stmt (a->db, stmt, error))
         return -1;
     }
-  else
-    touch_candidate (a, id);
+  else if (identified)
+    {
+      /* Some match of theirs was shared: is one still? (The match about to be written
+       * refers to this candidate, so the row itself stays.) */
+      touch_candidate (a, id);
+    }
   return id;
 }
 
@@ -1000,14 +1045,466 @@ apply_change (Apply       *a,
   return TRUE;
 }
 
+/* --- an employer-side match, straight from the page's text ---------------------------
+ *
+ * An employer's snapshot is one match per candidate and job: nearly every change of the
+ * first sync. decode_employer_match() reads one from the page's spans (off the store's
+ * worker: see decode_thread()), write_employer_match() writes it with nothing copied that
+ * the statements can read in place; whatever else comes (a shared match, a note, an id
+ * too long...) is left to apply_change(), which writes the same. */
+
+/* A string's text for a statement: in place when it holds no escape (the page outlives
+ * the step), unescaped into *owned otherwise. */
+static const char *
+span_text (const XpzJsonSpan  *span,
+           int                *len,
+           char              **owned)
+{
+  if (span->type != XPZ_JSON_STRING || span->len < 2)
+    return NULL;
+  if (memchr (span->text + 1, '\\', span->len - 2) == NULL)
+    {
+      *len = (int) span->len - 2;
+      return span->text + 1;
+    }
+  g_free (*owned);
+  *owned = xpz_json_span_dup_string (span);
+  *len = (int) strlen (*owned);
+  return *owned;
+}
+
+static void
+bind_span_text (sqlite3_stmt       *stmt,
+                int                 index,
+                const XpzJsonSpan  *span,
+                char              **owned)
+{
+  int len = 0;
+  const char *text = span != NULL ? span_text (span, &len, owned) : NULL;
+
+  if (text != NULL)
+    sqlite3_bind_text (stmt, index, text, len, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+/* A JSON integer written without fraction or exponent, as json-glib reads it. */
+static gboolean
+span_integer (const XpzJsonSpan *span,
+              gint64            *value)
+{
+  char buffer[20];
+
+  if (span->type != XPZ_JSON_NUMBER || span->len >= sizeof buffer - 1 ||
+      memchr (span->text, '.', span->len) != NULL || memchr (span->text, 'e', span->len) != NULL ||
+      memchr (span->text, 'E', span->len) != NULL)
+    return FALSE;
+  memcpy (buffer, span->text, span->len);
+  buffer[span->len] = '\0';
+  *value = g_ascii_strtoll (buffer, NULL, 10);
+  return TRUE;
+}
+
+/* member_count() of a span: a non-negative number, or -1. */
+static gint64
+span_count (const XpzJsonSpan *span)
+{
+  gint64 value;
+  double d;
+
+  if (span->type != XPZ_JSON_NUMBER)
+    return -1;
+  if (span_integer (span, &value))
+    return MAX (value, -1);
+  if (!xpz_json_span_get_double (span, &d))
+    return -1;
+  return d >= 0 ? (gint64) d : -1;
+}
+
+/* member_id() of a span into @buffer: a string without escapes, or an integer. */
+static const char *
+span_id (const XpzJsonSpan *span,
+         char              *buffer,
+         gsize              size)
+{
+  gint64 value;
+
+  if (span->type == XPZ_JSON_STRING && span->len >= 2 && span->len - 2 < size &&
+      memchr (span->text + 1, '\\', span->len - 2) == NULL)
+    {
+      memcpy (buffer, span->text + 1, span->len - 2);
+      buffer[span->len - 2] = '\0';
+      return buffer;
+    }
+  if (span_integer (span, &value))
+    {
+      g_snprintf (buffer, size, "%" G_GINT64_FORMAT, value);
+      return buffer;
+    }
+  return NULL;
+}
+
+static const char *
+span_one_of (const XpzJsonSpan  *span,
+             const char * const *allowed)
+{
+  for (guint i = 0; span->type == XPZ_JSON_STRING && allowed[i] != NULL; i++)
+    if (xpz_json_span_equal (span, allowed[i]))
+      return allowed[i];
+  return NULL;
+}
+
+/* merge_skills (NULL, skills_text ()) of a summary's skills, built in @text, without the
+ * splitting and case folding when the names make it needless (plain ASCII, none empty,
+ * none holding the ", " separator, no two alike). */
+static void
+summary_skills (const XpzJsonSpan *skills,
+                GString           *text)
+{
+  XpzJsonSpan element, name;
+  gsize cursor = 0, starts[16];
+  int lengths[16];
+  guint n = 0;
+  gboolean plain = TRUE;
+
+  g_string_truncate (text, 0);
+  if (skills->type != XPZ_JSON_ARRAY)
+    return;
+  while (xpz_json_array_next (skills, &cursor, &element))
+    {
+      g_autofree char *owned = NULL;
+      const char *name_text;
+      int len = 0;
+
+      if (element.type == XPZ_JSON_OBJECT)
+        {
+          gsize member_cursor = 0;
+          XpzJsonSpan key, value;
+
+          name.type = XPZ_JSON_NONE;
+          while (xpz_json_object_next (&element, &member_cursor, &key, &value))
+            if (xpz_json_span_equal (&key, "name"))
+              name = value;
+        }
+      else
+        name = element;
+      if ((name_text = span_text (&name, &len, &owned)) == NULL)
+        continue;
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      plain = plain && len > 0 && n < G_N_ELEMENTS (starts) &&
+              g_strstr_len (name_text, len, ", ") == NULL;
+      for (int i = 0; plain && i < len; i++)
+        plain = (guchar) name_text[i] < 0x80 && name_text[i] != '\0';
+      for (guint i = 0; plain && i < n; i++)
+        plain = lengths[i] != len ||
+                g_ascii_strncasecmp (text->str + starts[i], name_text, (gsize) len) != 0;
+      if (plain)
+        {
+          starts[n] = text->len;
+          lengths[n++] = len;
+        }
+      g_string_append_len (text, name_text, len);
+    }
+  if (!plain)
+    {
+      g_autofree char *merged = merge_skills (NULL, text->str);
+
+      g_string_assign (text, merged != NULL ? merged : "");
+    }
+}
+
+/* An employer-side match as the snapshot sends them (not shared, no note), read from the
+ * page's text; the spans point into the page. */
+typedef struct
+{
+  XpzJsonSpan  change;
+  gboolean     fast;                /* FALSE: apply_change() writes it */
+  gboolean     has_candidate;       /* the candidate has an id */
+  char         remote_id[64];
+  char         candidate_remote[64];
+  gboolean     has_job;
+  char         job_remote[64];
+  XpzJsonSpan  seniority;
+  XpzJsonSpan  region;
+  const char  *skills;              /* NULL for none */
+  gint64       years;               /* -1 for none */
+  gint64       points;
+  const char  *stage;
+  const char  *introduction;        /* NULL for none */
+  XpzJsonSpan  factors;             /* an array, or XPZ_JSON_NONE for "[]" */
+} EmployerMatch;
+
+/* A page read ahead of the store's worker (see decode_thread()). */
+typedef struct
+{
+  GArray       *matches;            /* EmployerMatch, one per change */
+  GStringChunk *strings;            /* the skills texts */
+} DecodedPage;
+
+static void
+decoded_page_free (DecodedPage *d)
+{
+  g_array_unref (d->matches);
+  g_string_chunk_free (d->strings);
+  g_free (d);
+}
+
+/* Fills @m from @change; m->fast FALSE when it is anything else. Touches no database. */
+static void
+decode_employer_match (const XpzJsonSpan *change,
+                       EmployerMatch     *m,
+                       GString           *skills_text,
+                       GStringChunk      *strings)
+{
+  static const char * const introductions[] = { "pending", "accepted", "declined", NULL };
+  XpzJsonSpan key, value, kind = { 0 }, id = { 0 }, op = { 0 }, data = { 0 };
+  XpzJsonSpan candidate = { 0 }, shared = { 0 }, job = { 0 }, score = { 0 };
+  XpzJsonSpan stage = { 0 }, note = { 0 }, introduction = { 0 };
+  XpzJsonSpan candidate_id = { 0 }, summary = { 0 }, years = { 0 }, skills = { 0 };
+  gsize cursor = 0;
+  guint seen = 0;
+
+  memset (m, 0, sizeof *m);
+  m->change = *change;
+  while (xpz_json_object_next (change, &cursor, &key, &value))
+    {
+      static const char * const names[] = { "kind", "id", "op", "data" };
+      XpzJsonSpan *slots[] = { &kind, &id, &op, &data };
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        if (xpz_json_span_equal (&key, names[i]))
+          {
+            if (seen & (1u << i))
+              return;  /* a member twice */
+            seen |= 1u << i;
+            *slots[i] = value;
+          }
+    }
+  if (!xpz_json_span_equal (&kind, "match") || xpz_json_span_equal (&op, "delete") ||
+      data.type != XPZ_JSON_OBJECT || span_id (&id, m->remote_id, sizeof m->remote_id) == NULL)
+    return;
+
+  cursor = 0;
+  while (xpz_json_object_next (&data, &cursor, &key, &value))
+    {
+      static const char * const names[] = {
+        "candidate", "shared", "job_id", "score", "factors", "stage", "note", "introduction",
+      };
+      XpzJsonSpan *slots[] = { &candidate, &shared, &job, &score, &m->factors, &stage, &note,
+                               &introduction };
+
+      for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+        if (xpz_json_span_equal (&key, names[i]))
+          {
+            *slots[i] = value;
+            break;
+          }
+    }
+  if (candidate.type != XPZ_JSON_OBJECT || note.type == XPZ_JSON_STRING ||
+      (shared.type != XPZ_JSON_NONE && shared.type != XPZ_JSON_FALSE))
+    return;
+  if (m->factors.type != XPZ_JSON_ARRAY)
+    m->factors.type = XPZ_JSON_NONE;
+
+  cursor = 0;
+  while (xpz_json_object_next (&candidate, &cursor, &key, &value))
+    if (xpz_json_span_equal (&key, "id"))
+      candidate_id = value;
+    else if (xpz_json_span_equal (&key, "summary"))
+      summary = value;
+  if (candidate_id.type != XPZ_JSON_NONE)
+    {
+      if (span_id (&candidate_id, m->candidate_remote, sizeof m->candidate_remote) == NULL)
+        return;
+      m->has_candidate = TRUE;
+    }
+  cursor = 0;
+  while (summary.type == XPZ_JSON_OBJECT && xpz_json_object_next (&summary, &cursor, &key, &value))
+    if (xpz_json_span_equal (&key, "seniority"))
+      m->seniority = value;
+    else if (xpz_json_span_equal (&key, "region"))
+      m->region = value;
+    else if (xpz_json_span_equal (&key, "years"))
+      years = value;
+    else if (xpz_json_span_equal (&key, "skills"))
+      skills = value;
+  if (job.type != XPZ_JSON_NONE && job.type != XPZ_JSON_NULL)
+    {
+      if (span_id (&job, m->job_remote, sizeof m->job_remote) == NULL)
+        return;
+      m->has_job = TRUE;
+    }
+
+  summary_skills (&skills, skills_text);
+  m->skills = skills_text->len > 0
+              ? g_string_chunk_insert_len (strings, skills_text->str, (gssize) skills_text->len)
+              : NULL;
+  m->years = span_count (&years);
+  m->points = CLAMP (span_count (&score), 0, 100);
+  m->stage = span_one_of (&stage, match_stages);
+  if (m->stage == NULL)
+    m->stage = "new";
+  m->introduction = span_one_of (&introduction, introductions);
+  m->fast = TRUE;
+}
+
+static DecodedPage *
+decode_page (const XpzJsonSpan *changes)
+{
+  DecodedPage *d = g_new0 (DecodedPage, 1);
+  g_autoptr (GString) skills_text = g_string_sized_new (128);
+  XpzJsonSpan change;
+  gsize cursor = 0;
+
+  d->matches = g_array_sized_new (FALSE, FALSE, sizeof (EmployerMatch), 1024);
+  d->strings = g_string_chunk_new (16 * 1024);
+  while (xpz_json_array_next (changes, &cursor, &change))
+    {
+      EmployerMatch *m;
+
+      g_array_set_size (d->matches, d->matches->len + 1);
+      m = &g_array_index (d->matches, EmployerMatch, d->matches->len - 1);
+      decode_employer_match (&change, m, skills_text, d->strings);
+    }
+  return d;
+}
+
+/* The match statements' parameters, as apply_match() binds them. */
+static void
+bind_match (Apply               *a,
+            sqlite3_stmt        *stmt,
+            const EmployerMatch *m,
+            gint64               job_row,
+            gint64               candidate_row)
+{
+  sqlite3_bind_text (stmt, 1, m->remote_id, -1, SQLITE_STATIC);
+  if (job_row > 0)
+    sqlite3_bind_int64 (stmt, 2, job_row);
+  if (candidate_row > 0)
+    sqlite3_bind_int64 (stmt, 3, candidate_row);
+  sqlite3_bind_double (stmt, 4, m->points / 100.0);
+  sqlite3_bind_text (stmt, 5, a->explanation->str, (int) a->explanation->len, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 6, a->now);
+  sqlite3_bind_int64 (stmt, 7, m->points);
+  sqlite3_bind_text (stmt, 8, m->stage, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 9, 0);
+  if (m->introduction != NULL)
+    sqlite3_bind_text (stmt, 10, m->introduction, -1, SQLITE_STATIC);
+}
+
+/* Writes @m as apply_match() writes an employer-side match not shared. */
+static gboolean
+write_employer_match (Apply                *a,
+                      const EmployerMatch  *m,
+                      GError              **error)
+{
+  g_autofree char *owned_seniority = NULL, *owned_region = NULL;
+  gint64 candidate_row = 0, job_row = 0;
+  sqlite3_stmt *stmt;
+
+  if (m->has_candidate)
+    {
+      gboolean known, identified = FALSE;
+      int rc;
+
+      /* A new candidate (the snapshot's case) by a plain INSERT: the upsert's RETURNING
+       * costs SQLite a temporary table per row. */
+      if ((stmt = employer_stmt (a, EMPLOYER_FIND_CANDIDATE, error)) == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, m->candidate_remote, -1, SQLITE_STATIC);
+      known = sqlite3_step (stmt) == SQLITE_ROW;
+      sqlite3_reset (stmt);
+      if ((stmt = employer_stmt (a, known ? EMPLOYER_UPSERT_CANDIDATE : EMPLOYER_INSERT_CANDIDATE,
+                                 error)) == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, 1, m->candidate_remote, -1, SQLITE_STATIC);
+      bind_span_text (stmt, 2, &m->seniority, &owned_seniority);
+      if (m->skills != NULL)
+        sqlite3_bind_text (stmt, 3, m->skills, -1, SQLITE_STATIC);
+      bind_span_text (stmt, 4, &m->region, &owned_region);
+      sqlite3_bind_int64 (stmt, 5, a->now);
+      if (m->years >= 0)
+        sqlite3_bind_int64 (stmt, 6, m->years);
+      bind_span_text (stmt, 7, &m->seniority, &owned_seniority);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          candidate_row = sqlite3_column_int64 (stmt, 0);
+          identified = sqlite3_column_int (stmt, 1) != 0;
+          rc = sqlite3_step (stmt);
+        }
+      if (!known && rc == SQLITE_DONE)
+        candidate_row = sqlite3_last_insert_rowid (a->db);
+      if (rc != SQLITE_DONE)
+        xpz_store_set_sqlite_error (a->db, rc, error);
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      if (rc != SQLITE_DONE)
+        return FALSE;
+      a->candidates_changed = TRUE;
+      reindex (&a->fts_candidates, candidate_row);
+      if (identified)
+        {
+          /* Some match of theirs was shared: is one still? (The match about to be written
+           * refers to this candidate, so the row itself stays.) */
+          touch_candidate (a, candidate_row);
+        }
+    }
+  if (m->has_job)
+    job_row = job_id_of (a, m->job_remote);
+
+  if (a->explanation == NULL)
+    a->explanation = g_string_sized_new (2048);
+  g_string_assign (a->explanation, "{\"factors\":");
+  if (m->factors.type == XPZ_JSON_ARRAY)
+    g_string_append_len (a->explanation, m->factors.text, (gssize) m->factors.len);
+  else
+    g_string_append (a->explanation, "[]");
+  g_string_append_c (a->explanation, '}');
+
+  /* A new candidate's match is new too, but for one written earlier without its
+   * candidate: a plain INSERT, and the upsert only when the id is taken. */
+  if (candidate_row > a->last_candidate)
+    {
+      int rc;
+
+      if ((stmt = employer_stmt (a, EMPLOYER_INSERT_MATCH, error)) == NULL)
+        return FALSE;
+      bind_match (a, stmt, m, job_row, candidate_row);
+      rc = sqlite3_step (stmt);
+      if (rc != SQLITE_DONE && rc != SQLITE_CONSTRAINT_UNIQUE)
+        xpz_store_set_sqlite_error (a->db, rc, error);
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      if (rc == SQLITE_DONE)
+        {
+          a->matches_changed = TRUE;
+          return TRUE;
+        }
+      if (rc != SQLITE_CONSTRAINT_UNIQUE)
+        return FALSE;
+    }
+  if ((stmt = employer_stmt (a, EMPLOYER_UPSERT_MATCH, error)) == NULL)
+    return FALSE;
+  bind_match (a, stmt, m, job_row, candidate_row);
+  if (!exec_stmt (a->db, stmt, error))
+    return FALSE;
+  a->matches_changed = TRUE;
+  return TRUE;
+}
+
 typedef struct
 {
   XpzApiResponse *page;      /* a raw response: the text the spans point into */
   XpzJsonSpan     changes;
+  char           *since;     /* the cursor the page was asked with ("" for none) */
   char           *cursor;
   gint64          now;
   gboolean        incremental;
   GBytes         *key;
+  DecodedPage    *decoded;   /* read ahead, or read by the worker */
+  gboolean        ready;     /* decoded: may go to the store */
 } ApplyRequest;
 
 typedef struct
@@ -1030,6 +1527,8 @@ apply_request_free (ApplyRequest *r)
 {
   g_clear_object (&r->page);
   g_clear_pointer (&r->key, g_bytes_unref);
+  g_clear_pointer (&r->decoded, decoded_page_free);
+  g_free (r->since);
   g_free (r->cursor);
   g_free (r);
 }
@@ -1116,6 +1615,99 @@ change_object (Apply             *a,
   return object;
 }
 
+/* Binds the ids of @ids up to @max_id as a JSON array; FALSE when there is none. */
+static gboolean
+bind_ids (sqlite3_stmt *stmt,
+          GArray       *ids,
+          gint64        max_id)
+{
+  GString *text = g_string_sized_new (ids->len * 8 + 2);
+  gboolean any = FALSE;
+
+  g_string_append_c (text, '[');
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+
+      if (id > max_id)
+        continue;
+      if (any)
+        g_string_append_c (text, ',');
+      g_string_append_printf (text, "%" G_GINT64_FORMAT, id);
+      any = TRUE;
+    }
+  g_string_append_c (text, ']');
+  sqlite3_bind_text (stmt, 1, g_string_free (text, FALSE), -1, g_free);
+  return any;
+}
+
+static gboolean
+run_with_ids (sqlite3     *db,
+              const char  *sql,
+              GArray      *ids,
+              gint64       max_id,
+              GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+  gboolean ok = rc == SQLITE_OK;
+
+  if (!ok)
+    xpz_store_set_sqlite_error (db, rc, error);
+  else if (bind_ids (stmt, ids, max_id))
+    ok = xpz_store_step_done (db, stmt, error);
+  sqlite3_finalize (stmt);
+  return ok;
+}
+
+/* The page's jobs and candidates into the full-text indexes, a few statements for the
+ * whole page. Row by row (the triggers) cost far more: SQLite opens a savepoint in every
+ * virtual table of the transaction for each statement that may abort, and FTS5 writes
+ * the terms it holds as a new segment at each savepoint — one segment per change, and
+ * their merging. The ids come as a bound JSON array. */
+static gboolean
+index_page (Apply   *a,
+            GError **error)
+{
+  if (a->fts_jobs != NULL &&
+      (!run_with_ids (a->db, "DELETE FROM job_fts"
+                      " WHERE rowid IN (SELECT value FROM json_each (?1))",
+                      a->fts_jobs, G_MAXINT64, error) ||
+       !run_with_ids (a->db, "INSERT INTO job_fts (rowid, title, skills, location, description)"
+                      " SELECT id, xpz_fold (title), xpz_fold (skills), xpz_fold (location),"
+                      " xpz_fold (description) FROM job"
+                      " WHERE id IN (SELECT value FROM json_each (?1))",
+                      a->fts_jobs, G_MAXINT64, error)))
+    return FALSE;
+  /* A candidate above last_candidate was inserted by this page: nothing to take out. */
+  if (a->fts_candidates != NULL &&
+      (!run_with_ids (a->db, "DELETE FROM candidate_fts"
+                      " WHERE rowid IN (SELECT value FROM json_each (?1))",
+                      a->fts_candidates, a->last_candidate, error) ||
+       !run_with_ids (a->db, "INSERT INTO candidate_fts (rowid, headline, skills, location)"
+                      " SELECT id, xpz_fold (headline), xpz_fold (skills), xpz_fold (location)"
+                      " FROM candidate WHERE id IN (SELECT value FROM json_each (?1))",
+                      a->fts_candidates, G_MAXINT64, error)))
+    return FALSE;
+  return TRUE;
+}
+
+static gint64
+last_candidate (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 id = G_MAXINT64;
+
+  if (sqlite3_prepare_v2 (db, "SELECT max(id) FROM candidate", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    id = sqlite3_column_int64 (stmt, 0);  /* 0 when there is none */
+  sqlite3_finalize (stmt);
+  return id;
+}
+
+static gpointer read_cursor_func (XpzStore *store, sqlite3 *db, gpointer data,
+                                  GCancellable *cancellable, GError **error);
+
 /* One page and its cursor, in one transaction. Returns the number of changes. */
 static gpointer
 apply_page_func (XpzStore      *store,
@@ -1126,23 +1718,51 @@ apply_page_func (XpzStore      *store,
 {
   ApplyRequest *r = data;
   Apply a = { .db = db, .now = r->now, .incremental = r->incremental, .key = r->key };
+  g_autofree char *stored = NULL;
+  DecodedPage *decoded;
   PageResult *result;
-  XpzJsonSpan change;
-  gsize cursor = 0;
   guint n = 0;
+  int triggers = 1;
   gboolean ok;
 
-  ok = prepare_all (&a, error);
-  while (ok && xpz_json_array_next (&r->changes, &cursor, &change))
+  /* Pages are asked for ahead of the worker: this one applies on top of the cursor it
+   * was asked with, or not at all (the page before it failed). */
+  stored = read_cursor_func (store, db, NULL, cancellable, error);
+  if (stored == NULL)
+    return NULL;
+  if (!g_str_equal (stored, r->since))
     {
-      n++;
-      if (change.type == XPZ_JSON_OBJECT)
+      g_set_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_CONSTRAINT,
+                   _("The data was refused as inconsistent (%s)."), "change feed");
+      return NULL;
+    }
+  if (r->decoded == NULL)
+    r->decoded = decode_page (&r->changes);
+  decoded = r->decoded;
+
+  /* The full-text triggers are off while the page's rows are written, and the page's
+   * rows are indexed at the end, in the same transaction (index_page()). Switching
+   * triggers expires this connection's statements: they are prepared again when run. */
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, -1, &triggers);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+  a.last_candidate = last_candidate (db);
+  ok = prepare_all (&a, error);
+  for (; ok && n < decoded->matches->len; n++)
+    {
+      const EmployerMatch *m = &g_array_index (decoded->matches, EmployerMatch, n);
+
+      if (m->fast)
+        ok = write_employer_match (&a, m, error);
+      else if (m->change.type == XPZ_JSON_OBJECT)
         {
-          g_autoptr (JsonObject) object = change_object (&a, &change);
+          g_autoptr (JsonObject) object = change_object (&a, &m->change);
 
           ok = object == NULL || apply_change (&a, object, error);
         }
     }
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_TRIGGER, triggers, NULL);
+  if (ok)
+    ok = index_page (&a, error);
   if (ok)
     ok = purge_unshared (&a, error);
   if (ok && a.purged)
@@ -1342,6 +1962,36 @@ applied_cb (GObject      *source,
 }
 
 static void
+decode_thread (GTask        *decode,
+               gpointer      source,
+               gpointer      data,
+               GCancellable *cancellable)
+{
+  ApplyRequest *r = data;
+
+  r->decoded = decode_page (&r->changes);
+  g_task_return_boolean (decode, TRUE);
+}
+
+/* Hands the pages read, in order, to the store's worker. */
+static void
+decoded_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GTask *task = user_data;
+  XpzSyncEngine *self = g_task_get_source_object (task);
+  Pull *pull = g_task_get_task_data (task);
+  ApplyRequest *r = g_task_get_task_data (G_TASK (result));
+
+  r->ready = TRUE;
+  while ((r = g_queue_peek_head (&pull->pages)) != NULL && r->ready)
+    xpz_store_run_async (self->store, TRUE, apply_page_func, g_queue_pop_head (&pull->pages),
+                         (GDestroyNotify) apply_request_free, (GDestroyNotify) page_result_free,
+                         g_task_get_cancellable (task), applied_cb, task);
+}
+
+static void
 reset_cb (GObject      *source,
           GAsyncResult *result,
           gpointer      user_data)
@@ -1463,14 +2113,22 @@ changes_cb (GObject      *source,
   r = g_new0 (ApplyRequest, 1);
   r->page = g_object_ref (response);
   r->changes = changes;
+  r->since = g_strdup (pull->asked_since != NULL ? pull->asked_since : "");
   r->cursor = g_strdup (cursor);
   r->now = xpz_sync_engine_now (self);
   r->incremental = pull->cursor != NULL && *pull->cursor != '\0';
   r->key = self->key != NULL ? g_bytes_ref (self->key) : NULL;
   pull->applying++;
-  xpz_store_run_async (self->store, TRUE, apply_page_func, r,
-                       (GDestroyNotify) apply_request_free, (GDestroyNotify) page_result_free,
-                       g_task_get_cancellable (task), applied_cb, task);
+  g_queue_push_tail (&pull->pages, r);
+  {
+    /* Read while the worker applies the page before. */
+    GTask *decode = g_task_new (NULL, NULL, decoded_cb, task);
+
+    g_task_set_task_data (decode, r, NULL);
+    g_task_set_name (decode, "[xpz-sync] read a page of changes");
+    g_task_run_in_thread (decode, decode_thread);
+    g_object_unref (decode);
+  }
 
   if (xpz_api_response_get_member (response, "more", &more) && xpz_json_span_get_bool (&more))
     {
@@ -1491,6 +2149,8 @@ send_request (GTask *task)
   g_autofree char *path = NULL;
 
   pull->in_flight = TRUE;
+  g_free (pull->asked_since);
+  pull->asked_since = g_strdup (pull->cursor);
   if (pull->cursor != NULL && *pull->cursor != '\0')
     {
       g_autofree char *escaped = g_uri_escape_string (pull->cursor, NULL, FALSE);

@@ -526,14 +526,16 @@ xpz_platform_feed_route (XpzRequest *req)
 
   cursor.issued_at = req->now;
   next = cursor_encode (self, &cursor);
-  /* written by hand: a page can hold 10 000 matches */
-  out = g_string_sized_new (page.buf->len + 256);
+  /* written by hand: a page can hold 10 000 matches (megabytes, put in place rather than
+   * copied into a second buffer) */
+  out = g_string_sized_new (256);
   g_string_append (out, "{\"cursor\":");
   xpz_platform_json_append_string (out, next);
   g_string_append (out, ",\"changes\":[");
-  g_string_append_len (out, page.buf->str, (gssize) page.buf->len);
+  g_string_prepend_len (page.buf, out->str, (gssize) out->len);
+  g_string_free (out, TRUE);
+  out = page.buf;
   g_string_append_printf (out, "],\"more\":%s}", more ? "true" : "false");
-  g_string_free (page.buf, TRUE);
   g_clear_pointer (&req->response, g_free);
   req->status = SOUP_STATUS_OK;
   req->response_len = out->len;

@@ -24,9 +24,21 @@ static void
 canonical_string (GString    *out,
                   const char *s)
 {
+  const unsigned char *p = (const unsigned char *) s;
+
   g_string_append_c (out, '"');
-  for (const unsigned char *p = (const unsigned char *) s; *p != '\0'; p++)
+  for (;;)
     {
+      const unsigned char *run = p;
+
+      /* Runs that need no escape are copied at once (a change-feed page is mostly such
+       * text: the platform writes megabytes of it per page). */
+      while (*p >= 0x20 && *p != '"' && *p != '\\')
+        p++;
+      if (p > run)
+        g_string_append_len (out, (const char *) run, p - run);
+      if (*p == '\0')
+        break;
       switch (*p)
         {
         case '"': g_string_append (out, "\\\""); break;
@@ -37,11 +49,9 @@ canonical_string (GString    *out,
         case '\r': g_string_append (out, "\\r"); break;
         case '\t': g_string_append (out, "\\t"); break;
         default:
-          if (*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", *p);
-          else
-            g_string_append_c (out, (char) *p);
+          g_string_append_printf (out, "\\u%04x", *p);
         }
+      p++;
     }
   g_string_append_c (out, '"');
 }

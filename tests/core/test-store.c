@@ -237,6 +237,111 @@ test_migrations_backup_removed (void)
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM job"), ==, 3);
 }
 
+static void
+fold_identity (sqlite3_context  *context,
+               int               argc,
+               sqlite3_value   **argv)
+{
+  sqlite3_result_value (context, argv[0]);
+}
+
+static int
+raw_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_extended_result_codes (db, TRUE);
+  sqlite3_create_function (db, "xpz_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                           fold_identity, NULL, NULL);
+  rc = sqlite3_exec (db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec (db, sql, NULL, NULL, NULL);
+  sqlite3_close (db);
+  return rc;
+}
+
+/* Migration 7 rebuilds the match table (CHECKs without IN lists, two redundant indexes
+ * gone): a version-6 database keeps every match, note and answer, and the same values
+ * are refused as before. */
+static void
+test_migrations_v6_matches (void)
+{
+  g_autoptr(XpzStore) store = open_store ("migrate-v6-matches");
+  g_autoptr(GBytes) key = test_key ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup (xpz_store_get_path (store));
+  gint64 kept;
+
+  xpz_store_close (store);
+  /* The match table as versions 2 to 6 made it, with rows in it. */
+  g_assert_cmpint (raw_exec (path,
+    "BEGIN;"
+    "DROP TABLE match;"
+    "CREATE TABLE match ("
+    "  id INTEGER PRIMARY KEY,"
+    "  remote_id TEXT UNIQUE,"
+    "  job_id INTEGER REFERENCES job (id) ON DELETE CASCADE,"
+    "  candidate_id INTEGER REFERENCES candidate (id) ON DELETE CASCADE,"
+    "  score REAL NOT NULL CHECK (score >= 0 AND score <= 1),"
+    "  explanation TEXT NOT NULL DEFAULT '{}' CHECK (json_valid (explanation)),"
+    "  created_at INTEGER NOT NULL, points INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (points >= 0 AND points <= 100), stage TEXT NOT NULL DEFAULT 'new'"
+    "  CHECK (stage IN ('new', 'reviewing', 'contacted', 'interviewing', 'offer', 'hired',"
+    "                   'rejected')), note BLOB, shared INTEGER NOT NULL DEFAULT 0"
+    "  CHECK (shared IN (0, 1)), intro_status TEXT"
+    "  CHECK (intro_status IN ('pending', 'accepted', 'declined')), intro_message TEXT,"
+    "  intro_at INTEGER);"
+    "CREATE INDEX match_by_job ON match (job_id, score DESC);"
+    "CREATE INDEX match_by_candidate ON match (candidate_id, score DESC);"
+    "CREATE INDEX match_ranked ON match (job_id, points DESC, id, candidate_id, shared, stage);"
+    "CREATE INDEX match_ranked_candidate ON match (candidate_id, points DESC, id);"
+    "INSERT INTO job (id, remote_id, title) VALUES (7, '7', 'Data engineer');"
+    "INSERT INTO candidate (id, remote_id, headline) VALUES (11, '11', 'senior'), (12, '12', 'mid');"
+    "INSERT INTO match (id, remote_id, job_id, candidate_id, score, explanation, created_at,"
+    "                   points, stage, note, shared, intro_status, intro_message, intro_at)"
+    "  VALUES (3, '7:11', 7, 11, 0.9, '{\"factors\":[]}', 100, 90, 'offer', x'00ff10', 1,"
+    "          'accepted', 'Hello', 200),"
+    "         (4, '7:12', 7, 12, 0.5, '{}', 100, 50, 'new', NULL, 0, NULL, NULL, NULL);"
+    "PRAGMA user_version = 6;"
+    "COMMIT;"), ==, SQLITE_OK);
+
+  xpz_store_open (store, key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, 7);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM match"), ==, 2);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM match WHERE id = 3 AND remote_id = '7:11'"
+                                     " AND job_id = 7 AND candidate_id = 11 AND score = 0.9"
+                                     " AND explanation = '{\"factors\":[]}' AND created_at = 100"
+                                     " AND points = 90 AND stage = 'offer' AND note = x'00ff10'"
+                                     " AND shared = 1 AND intro_status = 'accepted'"
+                                     " AND intro_message = 'Hello' AND intro_at = 200"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM match WHERE id = 4 AND note IS NULL"
+                                     " AND intro_status IS NULL AND stage = 'new'"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'match'"
+                                     " AND name IN ('match_by_job', 'match_by_candidate')"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'match'"
+                                     " AND name IN ('match_ranked', 'match_ranked_candidate')"), ==, 2);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  /* the foreign keys still cascade */
+  g_assert_true (xpz_store_delete_candidate (store, 12, &error));
+  g_assert_no_error (error);
+  kept = query_int (store, "SELECT count(*) FROM match");
+  g_assert_cmpint (kept, ==, 1);
+  xpz_store_close (store);
+
+  /* what the old CHECKs refused is still refused */
+  g_assert_cmpint (raw_exec (path, "UPDATE match SET stage = 'archived'"), ==, SQLITE_CONSTRAINT_CHECK);
+  g_assert_cmpint (raw_exec (path, "UPDATE match SET intro_status = 'maybe'"), ==, SQLITE_CONSTRAINT_CHECK);
+  g_assert_cmpint (raw_exec (path, "UPDATE match SET shared = 2"), ==, SQLITE_CONSTRAINT_CHECK);
+  g_assert_cmpint (raw_exec (path, "UPDATE match SET explanation = '{'"), ==, SQLITE_CONSTRAINT_CHECK);
+  g_assert_cmpint (raw_exec (path, "UPDATE match SET points = 101"), ==, SQLITE_CONSTRAINT_CHECK);
+  g_assert_cmpint (raw_exec (path, "UPDATE match SET stage = 'hired', intro_status = NULL,"
+                                   " shared = 0"), ==, SQLITE_OK);
+}
+
 /* --- Bad input --------------------------------------------------------- */
 
 static void
@@ -688,6 +793,7 @@ main (int   argc,
   g_test_add_func ("/store/R2.2/schema-tables", test_schema_tables);
   g_test_add_func ("/store/migrations/from-v1", test_migrations_from_v1);
   g_test_add_func ("/store/migrations/backup-removed", test_migrations_backup_removed);
+  g_test_add_func ("/store/migrations/v6-matches-kept", test_migrations_v6_matches);
   g_test_add_func ("/store/bad-input/not-sqlite", test_bad_not_sqlite);
   g_test_add_func ("/store/bad-input/corrupt-pages", test_bad_corrupt_pages);
   g_test_add_func ("/store/bad-input/newer-version", test_bad_newer_version);
