@@ -20,7 +20,11 @@
 
 /* Pages are pipelined: the next page is asked for as soon as a page arrives, while the
  * store's worker applies that one (the worker applies pages in order). The pull ends
- * when no request is in flight and no page waits to be applied. */
+ * when no request is in flight and no page waits to be applied. At most
+ * MAX_PAGES_AHEAD pages wait (about 8.5 MB each at 5 000 changes): when the network is
+ * faster than the disk, the next request waits for the worker. */
+#define MAX_PAGES_AHEAD 3
+
 typedef struct
 {
   char         *cursor;
@@ -33,6 +37,7 @@ typedef struct
   GQueue        pages;        /* ApplyRequest: pages read ahead, in order, until the
                                * store's worker takes them */
   guint         applying;     /* pages received, not yet applied */
+  gboolean      owed;         /* the next page is asked for once fewer are waiting */
   gboolean      finished;     /* the last answer settled the outcome below */
   XpzSyncState  final_state;
   gint64        next_attempt;
@@ -1942,6 +1947,17 @@ applied_cb (GObject      *source,
   PageResult *page = xpz_store_run_finish (XPZ_STORE (source), result, &error);
 
   pull->applying--;
+  if (pull->owed && (page == NULL || pull->finished))
+    {
+      /* no more pages: the request owed is not made */
+      pull->owed = FALSE;
+      pull->in_flight = FALSE;
+    }
+  else if (pull->owed && pull->applying < MAX_PAGES_AHEAD)
+    {
+      pull->owed = FALSE;
+      send_request (task);
+    }
   if (page == NULL)
     {
       /* The cursor did not move past this page: the next pull asks for it again.
@@ -2135,7 +2151,10 @@ changes_cb (GObject      *source,
       g_free (pull->cursor);
       pull->cursor = g_strdup (cursor);
       pull->refreshed = FALSE;
-      send_request (task);
+      if (pull->applying >= MAX_PAGES_AHEAD)
+        pull->owed = TRUE;  /* in_flight stays set: a request is owed */
+      else
+        send_request (task);
     }
   else
     finish (task, XPZ_SYNC_STATE_UP_TO_DATE, 0, NULL);
