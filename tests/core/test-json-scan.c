@@ -172,6 +172,107 @@ test_to_node (void)
   g_assert_true (json_node_equal (mine, expected));
 }
 
+/* A random JSON value, nested up to @depth, with the kinds of text the feed carries. */
+static void
+random_value (GRand   *rand,
+              GString *out,
+              int      depth)
+{
+  static const char * const strings[] = {
+    "\"\"", "\"Fès\"", "\"\\u00e9\\\"q\\\"\"", "\"مرحبا\"", "\"a\\/b\\n\"", "\"[{,:}]\"",
+  };
+  static const char * const scalars[] = { "0", "-12", "3.25e-2", "true", "false", "null", "71" };
+  int kind = depth > 0 ? g_rand_int_range (rand, 0, 4) : g_rand_int_range (rand, 2, 4);
+  int n;
+
+  switch (kind)
+    {
+    case 0:
+      n = g_rand_int_range (rand, 0, 5);
+      g_string_append_c (out, '{');
+      for (int i = 0; i < n; i++)
+        {
+          g_string_append_printf (out, "%s\"k%d\" : ", i > 0 ? ", " : "", i);
+          random_value (rand, out, depth - 1);
+        }
+      g_string_append_c (out, '}');
+      break;
+    case 1:
+      n = g_rand_int_range (rand, 0, 5);
+      g_string_append_c (out, '[');
+      for (int i = 0; i < n; i++)
+        {
+          if (i > 0)
+            g_string_append (out, " ,");
+          random_value (rand, out, depth - 1);
+        }
+      g_string_append_c (out, ']');
+      break;
+    case 2:
+      g_string_append (out, strings[g_rand_int_range (rand, 0, G_N_ELEMENTS (strings))]);
+      break;
+    default:
+      g_string_append (out, scalars[g_rand_int_range (rand, 0, G_N_ELEMENTS (scalars))]);
+      break;
+    }
+}
+
+/* Every span under @a and @b, walked side by side, is the same value at the same place. */
+static void
+assert_same_walk (const XpzJsonSpan *a,
+                  const XpzJsonSpan *b)
+{
+  gsize ca = 0, cb = 0;
+  XpzJsonSpan ka, va, kb, vb;
+
+  g_assert_cmpint (a->type, ==, b->type);
+  g_assert_true (a->text == b->text);
+  g_assert_cmpuint (a->len, ==, b->len);
+  if (a->type == XPZ_JSON_OBJECT)
+    {
+      while (xpz_json_object_next (a, &ca, &ka, &va))
+        {
+          g_assert_true (xpz_json_object_next (b, &cb, &kb, &vb));
+          assert_same_walk (&ka, &kb);
+          assert_same_walk (&va, &vb);
+        }
+      g_assert_false (xpz_json_object_next (b, &cb, &kb, &vb));
+    }
+  else if (a->type == XPZ_JSON_ARRAY)
+    {
+      while (xpz_json_array_next (a, &ca, &va))
+        {
+          g_assert_true (xpz_json_array_next (b, &cb, &vb));
+          assert_same_walk (&va, &vb);
+        }
+      g_assert_false (xpz_json_array_next (b, &cb, &vb));
+    }
+}
+
+/* The tape (where each container ends) only makes walking faster: with it and without
+ * it, a walk meets the same spans, over 500 random documents. */
+static void
+test_tape_same_walk (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (20261126);
+
+  for (int i = 0; i < 500; i++)
+    {
+      g_autoptr (GString) doc = g_string_new (NULL);
+      g_autoptr (GError) error = NULL;
+      XpzJsonSpan plain, taped;
+      XpzJsonTape *tape = NULL;
+
+      random_value (rand, doc, 5);
+      g_assert_true (xpz_json_scan_validate (doc->str, doc->len, &plain, &error));
+      g_assert_no_error (error);
+      g_assert_true (xpz_json_scan_validate_tape (doc->str, doc->len, &taped, &tape, &error));
+      g_assert_no_error (error);
+      assert_same_walk (&plain, &taped);
+      xpz_json_tape_free (tape);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -183,5 +284,6 @@ main (int    argc,
   g_test_add_func ("/json-scan/B3/walk-spans", test_walk);
   g_test_add_func ("/json-scan/B3/strings-as-json-glib", test_same_as_json_glib);
   g_test_add_func ("/json-scan/B3/tree-as-json-glib", test_to_node);
+  g_test_add_func ("/json-scan/B3/tape-walks-the-same", test_tape_same_walk);
   return g_test_run ();
 }
