@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "xpz-json-scan.h"
 #include "xpz-sync-engine.h"
 
 G_BEGIN_DECLS
@@ -37,5 +38,6 @@ void   xpz_sync_engine_emit_news (XpzSyncEngine *self,
 void   xpz_sync_engine_set_state (XpzSyncEngine *self,
                                   XpzSyncState   state,
                                   gint64         next_attempt);
+guint  xpz_sync_engine_decode_page (const XpzJsonSpan *changes);
 
 G_END_DECLS

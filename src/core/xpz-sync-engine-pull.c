@@ -1977,6 +1977,24 @@ applied_cb (GObject      *source,
   check_done (task);
 }
 
+/* For the fuzzers and tests: reads a page of changes as the pull does, off the store,
+ * and returns how many changes took the fast path. */
+guint
+xpz_sync_engine_decode_page (const XpzJsonSpan *changes)
+{
+  DecodedPage *d;
+  guint n;
+
+  g_return_val_if_fail (changes != NULL, 0);
+
+  if (changes->type != XPZ_JSON_ARRAY)
+    return 0;
+  d = decode_page (changes);
+  n = d->matches->len;
+  decoded_page_free (d);
+  return n;
+}
+
 static void
 decode_thread (GTask        *decode,
                gpointer      source,

@@ -9,6 +9,7 @@
 #include "xpz-json-scan.h"
 #include "xpz-profile.h"
 #include "xpz-secrets.h"
+#include "xpz-sync-engine-private.h"
 
 /* libFuzzer: what the client decodes from outside — a credentials bundle read back
  * from the Secret Service, any platform answer (status from the first byte), a change
@@ -176,10 +177,21 @@ LLVMFuzzerTestOneInput (const guint8 *data,
   text = g_strndup ((const char *) data + 1, size - 1);
 
   {
-    XpzJsonSpan root;
+    XpzJsonSpan root, taped, changes;
+    XpzJsonTape *tape = NULL;
+    gboolean valid = xpz_json_scan_validate ((const char *) data + 1, size - 1, &root, NULL);
 
-    if (xpz_json_scan_validate ((const char *) data + 1, size - 1, &root, NULL))
-      walk (&root, 0);
+    /* the same verdict with the container tape, and the same walk */
+    g_assert_true (valid == xpz_json_scan_validate_tape ((const char *) data + 1, size - 1, &taped, &tape, NULL));
+    if (valid)
+      {
+        walk (&root, 0);
+        walk (&taped, 0);
+        /* a feed page, read into flat records as the pull does */
+        if (taped.type == XPZ_JSON_OBJECT && xpz_json_object_get (&taped, "changes", &changes))
+          (void) xpz_sync_engine_decode_page (&changes);
+        xpz_json_tape_free (tape);
+      }
   }
 
   credentials = xpz_credentials_from_json (text, NULL);
