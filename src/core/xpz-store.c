@@ -1297,6 +1297,66 @@ migrate (XpzStore  *self,
   return TRUE;
 }
 
+/* The at-rest key this database was written under, checked: a sealed constant in
+ * privacy_setting ("key_check"), written the first time. Returns 1 when it matches (or
+ * was just written), 0 when the database was written under another key, -1 on error. */
+#define KEY_CHECK_TEXT "xpertaize-at-rest-key"
+
+static int
+key_check (sqlite3  *db,
+           GBytes   *key,
+           GError  **error)
+{
+  g_autofree char *aad = xpz_crypto_aad ("privacy_setting", "key_check", 0);
+  g_autofree char *stored = NULL;
+  sqlite3_stmt *stmt = prepare (db, "SELECT value FROM privacy_setting WHERE key = 'key_check'", error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    stored = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    {
+      xpz_store_set_sqlite_error (db, rc, error);
+      return -1;
+    }
+  if (stored != NULL)
+    {
+      gsize length = 0;
+      g_autofree guchar *blob = g_base64_decode (stored, &length);
+      g_autoptr (GBytes) plain = xpz_crypto_decrypt (key, blob, length, aad, NULL);
+
+      return plain != NULL && g_bytes_get_size (plain) == strlen (KEY_CHECK_TEXT) &&
+             memcmp (g_bytes_get_data (plain, NULL), KEY_CHECK_TEXT, strlen (KEY_CHECK_TEXT)) == 0 ? 1 : 0;
+    }
+  {
+    g_autoptr (GBytes) sealed = xpz_crypto_encrypt (key, (const guint8 *) KEY_CHECK_TEXT, strlen (KEY_CHECK_TEXT),
+                                                    aad, error);
+    g_autofree char *text = NULL;
+
+    if (sealed == NULL)
+      return -1;
+    text = g_base64_encode (g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed));
+    stmt = prepare (db, "INSERT INTO privacy_setting (key, value, updated_at) VALUES ('key_check', ?1, ?2)",
+                    error);
+    if (stmt == NULL)
+      return -1;
+    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_STATIC);
+    sqlite3_bind_int64 (stmt, 2, g_get_real_time () / G_USEC_PER_SEC);
+    rc = sqlite3_step (stmt);
+    sqlite3_finalize (stmt);
+    if (rc != SQLITE_DONE)
+      {
+        xpz_store_set_sqlite_error (db, rc, error);
+        return -1;
+      }
+  }
+  return 1;
+}
+
 static gboolean
 open_locked (XpzStore  *self,
              GBytes    *key,
@@ -1431,8 +1491,38 @@ open_locked (XpzStore  *self,
 
   if (key != NULL)
     {
-      guint8 *secure = sodium_malloc (XPZ_CRYPTO_KEY_BYTES);
+      guint8 *secure;
+      int check = key_check (db, key, &local_error);
 
+      if (check < 0)
+        goto failed_open;
+      if (check == 0)
+        {
+          /* Written under another key (the keyring was reset, or the account was signed
+           * in anew with a fresh key): nothing sealed in it can be read any more, and
+           * what is not sealed is another session's. It is erased and starts empty;
+           * the next sync fills it from the platform. */
+          static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+          g_message ("The local data was written under another key: starting afresh");
+          self->db = NULL;
+          self->schema_version = 0;
+          sqlite3_close (db);
+          for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+            {
+              g_autofree char *file = g_strconcat (self->path, suffixes[i], NULL);
+
+              if (g_unlink (file) != 0 && errno != ENOENT)
+                {
+                  g_set_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_FAILED,
+                               _("The local data of an earlier sign-in could not be removed (%s)."),
+                               g_strerror (errno));
+                  return FALSE;
+                }
+            }
+          return open_locked (self, key, error);
+        }
+      secure = sodium_malloc (XPZ_CRYPTO_KEY_BYTES);
       memcpy (secure, g_bytes_get_data (key, NULL), XPZ_CRYPTO_KEY_BYTES);
       sodium_mprotect_readonly (secure);
       self->key = g_bytes_new_with_free_func (secure, XPZ_CRYPTO_KEY_BYTES, sodium_free, secure);

@@ -201,12 +201,32 @@ test_canary_no_plaintext (void)
   {
     g_autoptr(GBytes) wrong = xpz_crypto_generate_key ();
     g_autoptr(XpzContact) none = NULL;
+    g_autoptr(GBytes) sealed = NULL;
+    g_autofree char *aad = xpz_crypto_aad ("candidate_profile", "phone", 1);
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
 
+    g_assert_cmpint (sqlite3_open (xpz_store_get_path (store), &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT phone FROM candidate_profile WHERE phone IS NOT NULL",
+                                         -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    sealed = g_bytes_new (sqlite3_column_blob (stmt, 0), (gsize) sqlite3_column_bytes (stmt, 0));
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+    g_assert_null (xpz_crypto_decrypt (wrong, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
+                                       aad, &error));
+    g_assert_error (error, XPZ_CRYPTO_ERROR, XPZ_CRYPTO_ERROR_AUTHENTICATION);
+    g_clear_error (&error);
+
+    /* opened under another key (a reset keyring, a fresh sign-in), the database of the
+     * earlier key is unreadable: it is erased and starts empty, for the next sync */
     xpz_store_open (store, wrong, &error);
     g_assert_no_error (error);
     none = xpz_store_get_contact (store, &error);
-    g_assert_null (none);
-    g_assert_error (error, XPZ_CRYPTO_ERROR, XPZ_CRYPTO_ERROR_AUTHENTICATION);
+    g_assert_no_error (error);
+    g_assert_true (none == NULL || none->phone == NULL);
+    xpz_store_close (store);
+    assert_no_canary (xpz_store_get_directory (store));
   }
 }
 
