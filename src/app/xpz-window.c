@@ -31,6 +31,8 @@ struct _XpzWindow
   AdwWindowTitle       *sidebar_title;
   XpzSyncIndicator     *sync_indicator;
   GMenu                *accounts_section;
+  GMenuModel           *primary_menu;
+  GtkMenuButton        *primary_menu_button;
   AdwLeaflet           *leaflet;
   GtkWidget            *sidebar_box;
   GtkListBox           *sidebar_list;
@@ -749,6 +751,18 @@ restore_session (XpzWindow *self)
                              g_object_ref (self));
 }
 
+/* The primary menu's popover is made the first time it opens (a click, F10), not with
+ * the window: the first frame does not show it. */
+static void
+create_primary_menu (GtkMenuButton *button,
+                     gpointer       user_data)
+{
+  XpzWindow *self = user_data;
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->primary_menu);
+}
+
 static void
 xpz_window_save_state (XpzWindow *self)
 {
@@ -893,6 +907,8 @@ xpz_window_class_init (XpzWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_title);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sync_indicator);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, accounts_section);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, XpzWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_box);
   gtk_widget_class_bind_template_child (widget_class, XpzWindow, sidebar_list);
@@ -929,6 +945,8 @@ xpz_window_init (XpzWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_primary_menu, self,
+                                         NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "account.sign-out-erase", FALSE);
 

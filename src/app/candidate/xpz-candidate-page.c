@@ -268,6 +268,17 @@ build_switcher (XpzCandidatePage *self)
                            self, G_CONNECT_SWAPPED);
 }
 
+/* No candidate's account: what the area is for; but while one is being opened (see
+ * xpz_context_get_opening_role()), nothing rather than "sign in". */
+static void
+show_no_account (XpzCandidatePage *self)
+{
+  gboolean opening = self->context != NULL &&
+                     g_strcmp0 (xpz_context_get_opening_role (self->context), "candidate") == 0;
+
+  gtk_stack_set_visible_child_name (self->stack, opening ? "opening" : "none");
+}
+
 static void
 account_changed_cb (XpzCandidatePage *self)
 {
@@ -277,7 +288,11 @@ account_changed_cb (XpzCandidatePage *self)
   if (account != NULL && g_strcmp0 (xpz_session_get_role (session), "candidate") != 0)
     account = NULL;
   if (account == self->account)
-    return;
+    {
+      if (account == NULL)
+        show_no_account (self);
+      return;
+    }
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -286,10 +301,12 @@ account_changed_cb (XpzCandidatePage *self)
   set_views_account (self, NULL);
   if (account == NULL)
     {
-      gtk_stack_set_visible_child_name (self->stack, "none");
+      show_no_account (self);
       return;
     }
   self->cancellable = g_cancellable_new ();
+  /* until the sharing choice is read: then the choice, or the views */
+  gtk_stack_set_visible_child_name (self->stack, "opening");
   xpz_store_run_async (xpz_account_get_store (account), FALSE, read_choice_func, NULL, NULL,
                        g_free, self->cancellable, choice_read_cb, self);
 }
@@ -385,5 +402,7 @@ xpz_candidate_page_set_context (XpzCandidatePage *self,
   g_set_object (&self->context, context);
   g_signal_connect_object (context, "notify::account", G_CALLBACK (account_changed_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (context, "notify::opening-role", G_CALLBACK (account_changed_cb),
+                           self, G_CONNECT_SWAPPED);
   account_changed_cb (self);
 }

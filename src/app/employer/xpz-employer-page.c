@@ -29,23 +29,33 @@ struct _XpzEmployerPage
   gint64               job_id;        /* the selected posting */
   gboolean             opening;       /* no account yet, a recruiter's being opened */
   gboolean             laid_out;
+  gboolean             panes_shown;   /* the matches and detail panes (see layout_allocate()) */
+  gboolean             disposed;
   guint                jobs_timeout;
   gulong               store_changed_id;
 
   GtkStack            *stack;
+  AdwBin              *none_bin;
   AdwLeaflet          *leaflet;
   GtkWidget           *jobs_pane;
   GtkWidget           *matches_pane;
+  GtkWidget           *matches_separator;
+  GtkWidget           *detail_separator;
   GtkListBox          *jobs_list;
   GtkLabel            *job_title_label;
   GtkLabel            *job_facts_label;
   GtkButton           *matches_back_button;
+  GtkMenuButton       *job_menu_button;
+  GMenuModel          *job_menu;
+  GtkFlowBox          *filters_box;
   GtkSearchEntry      *search_entry;
-  GtkDropDown         *stage_filter;
+  GtkStringList       *stages;
+  GtkDropDown         *stage_filter;   /* made with the matches pane, NULL until then */
   GtkSpinButton       *min_score_spin;
   GtkCheckButton      *shared_only_check;
   GtkLabel            *count_label;
   GtkStack            *matches_stack;
+  AdwBin              *empty_bin;
   GtkListView         *matches_view;
   AdwBin              *detail_bin;
   XpzEmployerMatchDetail *detail;   /* made on the first selection, NULL until then */
@@ -57,6 +67,26 @@ struct _XpzEmployerPage
 G_DEFINE_FINAL_TYPE (XpzEmployerPage, xpz_employer_page, ADW_TYPE_BIN)
 
 static void reload_jobs (XpzEmployerPage *self);
+static void show_panes (XpzEmployerPage *self);
+
+/* The status pages are made when first shown: none is in the first frame of an area
+ * whose account is being opened. */
+static void
+ensure_status_page (AdwBin     *bin,
+                    const char *icon_name,
+                    const char *title,
+                    const char *description)
+{
+  GtkWidget *page;
+
+  if (adw_bin_get_child (bin) != NULL)
+    return;
+  page = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (page), icon_name);
+  adw_status_page_set_title (ADW_STATUS_PAGE (page), title);
+  adw_status_page_set_description (ADW_STATUS_PAGE (page), description);
+  adw_bin_set_child (bin, page);
+}
 
 static void
 show_error (XpzEmployerPage *self,
@@ -151,6 +181,10 @@ update_count (XpzEmployerPage *self)
   else
     text = g_strdup_printf (ngettext ("%u candidate", "%u candidates", n), n);
   gtk_label_set_text (self->count_label, text);
+  if (n == 0 && self->job_id != 0)
+    ensure_status_page (self->empty_bin, "system-search-symbolic", _("No Candidates"),
+                        _("No one matches this posting and these filters yet. Matching runs "
+                          "on the platform as candidates update their profiles."));
   gtk_stack_set_visible_child_name (self->matches_stack, n > 0 || self->job_id == 0 ? "list" : "empty");
 }
 
@@ -303,6 +337,7 @@ on_job_activated (XpzEmployerPage *self,
 
   if (job_id != self->job_id)
     select_job (self, job_id);
+  show_panes (self);
   adw_leaflet_set_visible_child (self->leaflet, self->matches_pane);
 }
 
@@ -359,6 +394,7 @@ on_match_activated (XpzEmployerPage *self,
     return;
   gtk_single_selection_set_selected (self->selection, position);
   show_detail (self, item);
+  show_panes (self);
   adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->detail_bin));
 }
 
@@ -399,7 +435,7 @@ on_editor_done (XpzEmployerPage *self)
 static void
 on_filters_changed (XpzEmployerPage *self)
 {
-  guint stage = gtk_drop_down_get_selected (self->stage_filter);
+  guint stage = self->stage_filter != NULL ? gtk_drop_down_get_selected (self->stage_filter) : 0;
 
   if (self->model == NULL)
     return;
@@ -475,6 +511,7 @@ show_pane_action (GtkWidget  *widget,
 {
   XpzEmployerPage *self = XPZ_EMPLOYER_PAGE (widget);
 
+  show_panes (self);
   adw_leaflet_set_visible_child (self->leaflet, g_str_equal (action_name, "employer.show-jobs")
                                                 ? self->jobs_pane : self->matches_pane);
 }
@@ -521,6 +558,12 @@ show_opening (XpzEmployerPage *self)
 {
   if (!self->opening)
     {
+      if (self->disposed)
+        return;
+      ensure_status_page (self->none_bin, "xpz-employer-symbolic", _("Your Recruiter Space"),
+                          _("Sign in with a recruiter account to post jobs, review ranked "
+                            "candidates with the reasons for each score, request introductions "
+                            "and track your pipeline."));
       gtk_stack_set_visible_child_name (self->stack, "none");
       update_actions (self);
       return;
@@ -585,7 +628,8 @@ account_changed_cb (XpzEmployerPage *self)
     account = NULL;
   if (account == self->account)
     {
-      if (account == NULL && opening != self->opening)
+      /* (the first time too: what the area is for is made when first shown) */
+      if (account == NULL)
         {
           self->opening = opening;
           show_opening (self);
@@ -606,11 +650,14 @@ xpz_employer_page_dispose (GObject *object)
   if (self->context != NULL)
     g_signal_handlers_disconnect_by_data (self->context, self);
   self->opening = FALSE;
+  self->disposed = TRUE;
   set_account (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (object), XPZ_TYPE_EMPLOYER_PAGE);
-  /* owned by their bins, gone with the template */
+  /* owned by their bins and the filters, gone with the template */
   self->detail = NULL;
   self->editor = NULL;
+  self->stage_filter = NULL;
+  g_clear_object (&self->stages);
   g_clear_object (&self->selection);
   g_clear_object (&self->context);
 
@@ -620,7 +667,12 @@ xpz_employer_page_dispose (GObject *object)
 /* The page's layout: its one child, as AdwBin's; but a leaflet starts unfolded, and laid
  * out the first time too narrow for its panes it would slide into its folded layout
  * before the user's eyes (the first frame showing the panes cut off). The first layout
- * folds it at once. */
+ * folds it at once.
+ *
+ * The panes beside the postings (the candidates, the detail) start hidden: a leaflet too
+ * narrow for them shows the postings alone, which the leaflet shows as well with them
+ * hidden, at a third of the cost of the page's first frame. They are shown in the first
+ * frame when there is room for them, else in the next one, folded at once. */
 static GtkSizeRequestMode
 layout_request_mode (GtkWidget *widget)
 {
@@ -655,6 +707,74 @@ restore_unfold_cb (GtkWidget     *widget,
   return G_SOURCE_REMOVE;
 }
 
+/* What AdwLeaflet decides (the leaflet spans the page's width): folded when its panes'
+ * minimum widths do not fit @width. */
+static gboolean
+panes_fit (XpzEmployerPage *self,
+           int              width)
+{
+  g_autoptr (GtkSelectionModel) pages = adw_leaflet_get_pages (self->leaflet);
+  int needed = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
+    {
+      g_autoptr (AdwLeafletPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      GtkWidget *child = adw_leaflet_page_get_child (page);
+      GtkRequisition min;
+
+      if (gtk_widget_get_visible (child))
+        gtk_widget_get_preferred_size (child, &min, NULL);
+      else
+        /* a hidden pane: its requested width, what it asks for at the least */
+        gtk_widget_get_size_request (child, &min.width, NULL);
+      needed += MAX (min.width, 1);
+    }
+  return width >= needed;
+}
+
+/* Shows the panes beside the postings; laid out already, the leaflet folds at once if
+ * they do not fit. */
+static void
+show_panes (XpzEmployerPage *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+
+  if (self->panes_shown)
+    return;
+  self->panes_shown = TRUE;
+  /* the stage filter, after the search */
+  self->stage_filter = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->stages)),
+                                                         NULL));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stage_filter), _("Stage"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->stage_filter),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Stage Filter"), -1);
+  g_signal_connect_object (self->stage_filter, "notify::selected", G_CALLBACK (on_filters_changed),
+                           self, G_CONNECT_SWAPPED);
+  gtk_flow_box_insert (self->filters_box, GTK_WIDGET (self->stage_filter), 1);
+  if (self->detail == NULL)
+    ensure_status_page (self->detail_bin, "avatar-default-symbolic", _("No Candidate Selected"),
+                        _("Choose a candidate to see why they match, and to move them through "
+                          "your pipeline."));
+  gtk_widget_set_visible (self->matches_separator, TRUE);
+  gtk_widget_set_visible (self->matches_pane, TRUE);
+  gtk_widget_set_visible (self->detail_separator, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->detail_bin), TRUE);
+  if (self->laid_out && !adw_leaflet_get_folded (self->leaflet) && !panes_fit (self, width))
+    {
+      adw_leaflet_set_can_unfold (self->leaflet, FALSE);
+      gtk_widget_add_tick_callback (GTK_WIDGET (self), restore_unfold_cb, NULL, NULL);
+    }
+}
+
+static gboolean
+show_panes_cb (GtkWidget     *widget,
+               GdkFrameClock *clock,
+               gpointer       user_data)
+{
+  show_panes (XPZ_EMPLOYER_PAGE (widget));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 layout_allocate (GtkWidget *widget,
                  int        width,
@@ -669,21 +789,15 @@ layout_allocate (GtkWidget *widget,
     return;
   if (!self->laid_out && gtk_widget_get_mapped (GTK_WIDGET (self->leaflet)))
     {
-      /* What AdwLeaflet decides (the leaflet spans the page's width): folded when its
-       * panes' minimum widths do not fit. Not unfoldable, it folds without a transition. */
-      g_autoptr (GtkSelectionModel) pages = adw_leaflet_get_pages (self->leaflet);
-      int needed = 0;
-
-      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (pages)); i++)
-        {
-          g_autoptr (AdwLeafletPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
-          GtkRequisition min;
-
-          gtk_widget_get_preferred_size (adw_leaflet_page_get_child (page), &min, NULL);
-          needed += min.width;
-        }
+      if (!self->panes_shown && panes_fit (self, width))
+        show_panes (self);
       self->laid_out = TRUE;
-      fold_now = width < needed && !adw_leaflet_get_folded (self->leaflet);
+      if (self->panes_shown)
+        /* Not unfoldable, it folds without a transition. */
+        fold_now = !adw_leaflet_get_folded (self->leaflet) && !panes_fit (self, width);
+      else
+        /* from the next frame on, once this one is out */
+        gtk_widget_add_tick_callback (widget, show_panes_cb, NULL, NULL);
     }
   if (fold_now)
     {
@@ -692,6 +806,17 @@ layout_allocate (GtkWidget *widget,
       gtk_widget_add_tick_callback (widget, restore_unfold_cb, NULL, NULL);
     }
   gtk_widget_allocate (child, width, height, baseline, NULL);
+}
+
+/* The posting menu's popover is made the first time it opens. */
+static void
+create_job_menu (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  XpzEmployerPage *self = user_data;
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->job_menu);
 }
 
 static void
@@ -704,15 +829,21 @@ xpz_employer_page_class_init (XpzEmployerPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/xpz-employer-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, none_bin);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, empty_bin);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, filters_box);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, jobs_pane);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_pane);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_separator);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, detail_separator);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, jobs_list);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, job_title_label);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, job_facts_label);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_back_button);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, job_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, job_menu);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, stage_filter);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, min_score_spin);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, shared_only_check);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, count_label);
@@ -748,7 +879,6 @@ static void
 xpz_employer_page_init (XpzEmployerPage *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  g_autoptr (GtkStringList) stages = gtk_string_list_new (NULL);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_layout_manager (GTK_WIDGET (self),
@@ -757,6 +887,7 @@ xpz_employer_page_init (XpzEmployerPage *self)
   /* The template's top-level child is the AdwBin's own child: not a template child, or
    * disposing the template would unparent it behind AdwBin's back. */
   self->stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
+  gtk_menu_button_set_create_popup_func (self->job_menu_button, create_job_menu, self, NULL);
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
@@ -769,10 +900,10 @@ xpz_employer_page_init (XpzEmployerPage *self)
                            G_CONNECT_SWAPPED);
   gtk_list_view_set_model (self->matches_view, GTK_SELECTION_MODEL (self->selection));
 
-  gtk_string_list_append (stages, _("All Stages"));
+  self->stages = gtk_string_list_new (NULL);
+  gtk_string_list_append (self->stages, _("All Stages"));
   for (guint i = 0; xpz_employer_stages ()[i] != NULL; i++)
-    gtk_string_list_append (stages, xpz_employer_stage_label (xpz_employer_stages ()[i]));
-  gtk_drop_down_set_model (self->stage_filter, G_LIST_MODEL (stages));
+    gtk_string_list_append (self->stages, xpz_employer_stage_label (xpz_employer_stages ()[i]));
 
   g_object_bind_property (self->leaflet, "folded", self->matches_back_button, "visible", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self, G_CONNECT_SWAPPED);

@@ -1360,13 +1360,34 @@ engine_state_cb (XpzSyncEngine  *engine,
     }
 }
 
+/* A candidate's views (controls, ledger, shares, documents...) or an employer's; with no
+ * account, those of the role whose account is being opened (see
+ * xpz_context_get_opening_role()), so that they do not change when it is open. */
+static void
+show_role (XpzPrivacyPage *self)
+{
+  XpzSession *session = self->account != NULL ? xpz_account_get_session (self->account) : NULL;
+  const char *role = session != NULL ? xpz_session_get_role (session)
+                     : self->context != NULL ? xpz_context_get_opening_role (self->context)
+                     : NULL;
+  gboolean candidate = g_strcmp0 (role, "employer") != 0;
+
+  self->is_candidate = candidate;
+  /* The controls and the ledger are a candidate's; employers keep their rights. */
+  adw_view_stack_page_set_visible (self->controls_stack_page, candidate);
+  adw_view_stack_page_set_visible (self->ledger_stack_page, candidate);
+  gtk_widget_set_visible (GTK_WIDGET (self->shares_group), candidate);
+  gtk_widget_set_visible (GTK_WIDGET (self->documents_group), candidate);
+  gtk_widget_set_visible (GTK_WIDGET (self->basis_group), candidate);
+  gtk_widget_set_visible (self->rectify_row, candidate);
+  gtk_widget_set_visible (self->portability_row, candidate);
+  gtk_widget_set_visible (self->restrict_row, candidate);
+}
+
 static void
 set_account (XpzPrivacyPage *self,
              XpzAccount     *account)
 {
-  XpzSession *session;
-  gboolean candidate;
-
   if (self->account == account)
     return;
 
@@ -1387,18 +1408,7 @@ set_account (XpzPrivacyPage *self,
   gtk_widget_set_visible (GTK_WIDGET (self->policy_revealer), FALSE);
   gtk_revealer_set_reveal_child (self->policy_revealer, FALSE);
 
-  session = account != NULL ? xpz_account_get_session (account) : NULL;
-  candidate = session == NULL || g_strcmp0 (xpz_session_get_role (session), "employer") != 0;
-  self->is_candidate = candidate;
-  /* The controls and the ledger are a candidate's; employers keep their rights. */
-  adw_view_stack_page_set_visible (self->controls_stack_page, candidate);
-  adw_view_stack_page_set_visible (self->ledger_stack_page, candidate);
-  gtk_widget_set_visible (GTK_WIDGET (self->shares_group), candidate);
-  gtk_widget_set_visible (GTK_WIDGET (self->documents_group), candidate);
-  gtk_widget_set_visible (GTK_WIDGET (self->basis_group), candidate);
-  gtk_widget_set_visible (self->rectify_row, candidate);
-  gtk_widget_set_visible (self->portability_row, candidate);
-  gtk_widget_set_visible (self->restrict_row, candidate);
+  show_role (self);
 
   if (account != NULL && xpz_account_get_engine (account) != NULL)
     {
@@ -1419,6 +1429,15 @@ context_account_cb (XpzContext     *context,
                     XpzPrivacyPage *self)
 {
   set_account (self, xpz_context_get_account (context));
+}
+
+static void
+opening_role_cb (XpzContext     *context,
+                 GParamSpec     *pspec,
+                 XpzPrivacyPage *self)
+{
+  if (self->account == NULL)
+    show_role (self);
 }
 
 static void
@@ -1621,7 +1640,11 @@ xpz_privacy_page_set_context (XpzPrivacyPage *self,
     g_signal_handlers_disconnect_by_data (self->context, self);
   g_set_object (&self->context, context);
   g_signal_connect_object (context, "notify::account", G_CALLBACK (context_account_cb), self, 0);
+  g_signal_connect_object (context, "notify::opening-role", G_CALLBACK (opening_role_cb), self,
+                           0);
   set_account (self, xpz_context_get_account (context));
+  if (self->account == NULL)
+    show_role (self);
 }
 
 /* For tests and the window: the account shown, or NULL. */
