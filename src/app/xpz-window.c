@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "xpz-candidate-page.h"
+#include "xpz-deletion.h"
 #include "xpz-employer-page.h"
 #include "xpz-privacy-page.h"
 #include "xpz-sync-indicator.h"
@@ -19,6 +20,7 @@ struct _XpzWindow
   XpzContext           *context;
   GSettings            *settings;
   GCancellable         *cancellable;
+  char                 *erased_notice;  /* said once this computer's copy is erased */
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -567,7 +569,14 @@ erased_cb (GObject      *source,
       toast (self, message);
       return;
     }
-  toast (self, _("Signed out. This computer’s copy of your data was erased."));
+  if (self->erased_notice != NULL)
+    {
+      g_autofree char *notice = g_steal_pointer (&self->erased_notice);
+
+      toast (self, notice);
+    }
+  else
+    toast (self, _("Signed out. This computer’s copy of your data was erased."));
 }
 
 static void
@@ -622,6 +631,9 @@ xpz_window_erase_account (XpzWindow *self)
 {
   g_return_if_fail (XPZ_IS_WINDOW (self));
 
+  g_free (self->erased_notice);
+  self->erased_notice = g_strdup (_("Your account was deleted by the platform, as you asked. "
+                                    "This computer’s copy of it was erased too."));
   erase_response_cb (NULL, "erase", self);
 }
 
@@ -702,6 +714,65 @@ sign_out_action (GtkWidget  *widget,
                               g_object_ref (self));
 }
 
+typedef struct
+{
+  XpzWindow  *self;
+  XpzSession *session;
+  char       *message;  /* what to say if the deletion is not the reason */
+} DeletionCheck;
+
+static void
+deletion_check_free (DeletionCheck *c)
+{
+  g_object_unref (c->self);
+  g_object_unref (c->session);
+  g_free (c->message);
+  g_free (c);
+}
+
+static void
+deletion_checked_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  DeletionCheck *c = user_data;
+  XpzWindow *self = c->self;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonObject) status = xpz_deletion_check_finish (XPZ_API_CLIENT (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      deletion_check_free (c);
+      return;
+    }
+  if (!xpz_deletion_is_completed (status))
+    {
+      toast (self, c->message);
+      deletion_check_free (c);
+      return;
+    }
+  /* Done as the user asked, while the app was closed: erase this computer's copy (its
+   * database, files, tokens and at-rest key) and say so. */
+  {
+    g_autoptr (GDateTime) when = g_date_time_new_from_iso8601 (
+      json_object_get_string_member_with_default (status, "completed_at", ""), NULL);
+    g_autoptr (GDateTime) local = when != NULL ? g_date_time_to_local (when) : NULL;
+    g_autofree char *date = local != NULL ? g_date_time_format (local, "%x") : NULL;
+
+    xpz_deletion_forget (self->settings, xpz_api_client_get_base_url (xpz_session_get_client (c->session)),
+                         xpz_session_get_account_id (c->session));
+    g_free (self->erased_notice);
+    self->erased_notice = date != NULL
+                          ? g_strdup_printf (_("Your account was deleted by the platform on %s, as you asked. "
+                                               "This computer’s copy of it was erased too."), date)
+                          : g_strdup (_("Your account was deleted by the platform, as you asked. "
+                                        "This computer’s copy of it was erased too."));
+    xpz_session_sign_out_async (c->session, FALSE, self->cancellable, sign_out_erase_cb,
+                                g_object_ref (self));
+  }
+  deletion_check_free (c);
+}
+
 static void
 restore_cb (GObject      *source,
             GAsyncResult *result,
@@ -720,6 +791,26 @@ restore_cb (GObject      *source,
         return;
       message = g_strdup_printf (_("Sign in again: %s"), error->message);
       gtk_stack_set_visible_child_name (self->main_stack, "welcome");
+      {
+        gint64 request_id = 0;
+        g_autofree char *receipt = NULL;
+
+        /* Every session of a deleted account is gone: a deletion this computer asked for
+         * may be why (R7.2). */
+        if (g_error_matches (error, XPZ_API_ERROR, XPZ_API_ERROR_UNAUTHORIZED) &&
+            xpz_deletion_lookup (self->settings, xpz_api_client_get_base_url (xpz_session_get_client (session)),
+                                 xpz_session_get_account_id (session), &request_id, &receipt))
+          {
+            DeletionCheck *c = g_new0 (DeletionCheck, 1);
+
+            c->self = g_object_ref (self);
+            c->session = g_object_ref (session);
+            c->message = g_steal_pointer (&message);
+            xpz_deletion_check_async (xpz_session_get_client (session), request_id, receipt,
+                                      self->cancellable, deletion_checked_cb, c);
+            return;
+          }
+      }
       toast (self, message);
       return;
     }
@@ -866,6 +957,7 @@ xpz_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), XPZ_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->context);
+  g_clear_pointer (&self->erased_notice, g_free);
 
   G_OBJECT_CLASS (xpz_window_parent_class)->dispose (object);
 }

@@ -45,7 +45,7 @@ def write_settings(values):
 
 
 class App:
-    def __init__(self, env=None, settings=None, args=()):
+    def __init__(self, env=None, settings=None, args=(), keep_settings=False):
         self.env = dict(os.environ)
         self.env["GSETTINGS_BACKEND"] = "keyfile"
         # The build's translations (LANGUAGE=fr / ar in a test's env picks one).
@@ -53,7 +53,8 @@ class App:
         # Any warning of the app's is a failure.
         self.env["G_DEBUG"] = "fatal-warnings"
         self.env.update(env or {})
-        write_settings(settings or {})
+        if not keep_settings:  # a restart keeps what the app saved
+            write_settings(settings or {})
         self.proc = subprocess.Popen([APP_BINARY, *args], env=self.env)
         self.root = wait_for(self._find_app, "the application on the accessibility bus")
         self.window = wait_for(self._find_window, "the main window")

@@ -658,6 +658,59 @@ def test_R7_2_deletion_completes_and_leaves_nothing_locally():
         platform.stop()
 
 
+def test_R7_2_deletion_completed_while_the_app_was_closed():
+    """Requested, then the app is closed; the platform completes the deletion 31 days
+    later. At the next start every session of the account is gone: the app learns the
+    deletion from the receipt it kept, erases this computer's copy and says so."""
+    forget_everything()
+    platform = Platform()
+    app = App(settings={"window-width": 1000, "window-height": 760})
+    try:
+        candidate = platform.sign_in(CANDIDATE)
+        sign_in(app, platform)
+        open_privacy(app, "Rights")
+        wait_for(lambda: data_files_with(())[1] > 0, "the local database")
+        press(app, "Request Account Deletion", Atspi.Role.PUSH_BUTTON)
+        press(app, "_Request Deletion", Atspi.Role.PUSH_BUTTON, dialog=True)
+        def requested():
+            try:
+                return platform.call("GET", "/api/v1/me/deletion-request", candidate)
+            except urllib.error.HTTPError as e:
+                if e.code == 404:  # not there yet
+                    return None
+                raise
+        request = wait_for(requested, "the request on the platform")
+        app.wait_find(f"Deletion requested (request {request['id']})",
+                      what="the request's number in the app")
+        status = app.quit()
+        if status != 0:
+            raise TestFailure(f"the app exited with status {status}")
+
+        later = int(time.time()) + 31 * 86400
+        done = subprocess.run([PLATFORM, "--db", platform.db, "--complete-due-deletions",
+                               "--now", str(later)], capture_output=True, text=True, check=True)
+        if done.stdout.strip() != "1":
+            raise TestFailure(f"--complete-due-deletions printed {done.stdout!r}")
+
+        app = App(keep_settings=True)
+        app.wait_find("Welcome to XpertAIze", what="the welcome page after the erasure")
+        wait_for(lambda: find_prefix(app, "Your account was deleted by the platform"),
+                 "the app saying why the account is gone")
+
+        def erased():
+            found, n = data_files_with(CANARIES)
+            return not found and n == 0 and "attribute.account" not in keyring_items()
+        wait_for(erased, "nothing of the account left on this computer", timeout=30)
+        with open(os.path.join(os.environ["XDG_CONFIG_HOME"], "glib-2.0", "settings", "keyfile"),
+                  encoding="utf-8") as f:
+            keyfile = f.read()
+        if request["receipt"] in keyfile:
+            raise TestFailure("the receipt stayed in the settings after it served")
+    finally:
+        app.kill()
+        platform.stop()
+
+
 def test_B1_tampered_ledger_is_detected():
     platform = Platform()
     app = App(settings={"window-width": 1000, "window-height": 760})
@@ -810,6 +863,7 @@ if __name__ == "__main__":
                   test_R3_4_sign_out_everywhere,
                   test_B3_offline_privacy_center_and_queued_change,
                   test_R7_2_deletion_completes_and_leaves_nothing_locally,
+                  test_R7_2_deletion_completed_while_the_app_was_closed,
                   test_B1_tampered_ledger_is_detected,
                   test_R11_1_policy_notice_until_acknowledged,
                   test_privacy_screenshots])))
