@@ -234,8 +234,14 @@ test_shortcuts_window (Fixture       *fixture,
   g_autofree char *accels = NULL;
   g_auto (GStrv) accel_list = NULL;
 
+  /* made the first time it is asked for, then kept */
+  g_assert_null (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
   overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
   g_assert_nonnull (overlay);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  g_action_group_activate_action (G_ACTION_GROUP (window), "show-help-overlay", NULL);
+  g_assert_true (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)) == overlay);
 
   accel_list = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture->app),
                                                       "win.show-help-overlay");
