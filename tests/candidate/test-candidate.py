@@ -650,16 +650,32 @@ def test_pages_screenshots():
                                                   "an expectation to show anything.",
                                                   Atspi.Role.LABEL),
                                  "the answer for the profession of the profile", timeout=40)
-                        type_visible(app, "Profession", "Développeur Python")
-                        subprocess.run(["xdotool", "key", "Return"], check=True)
-                        wait_for(lambda: app.find("Salaries by Years of Experience"),
-                                 "the chart", timeout=40)
+
                         def described():
                             chart = app.find("Salaries by Years of Experience")
+                            if chart is None:
+                                return False
                             chart.clear_cache()  # the description changes in place
                             return "25th percentile" in (chart.get_description() or "")
-                        wait_for(described, "published groups in the chart's description",
-                                 timeout=40)
+                        # Typed without accents (the platform compares professions
+                        # without them): xdotool's remapped keys for "é" can come out
+                        # wrong on a loaded X server. Typing is input, not what is
+                        # tested: a second go if the field did not get the words.
+                        for attempt in (1, 2):
+                            type_visible(app, "Profession", "Developpeur Python")
+                            subprocess.run(["xdotool", "key", "Return"], check=True)
+                            try:
+                                wait_for(described, "published groups in the chart's description",
+                                         timeout=40)
+                                break
+                            except TestFailure:
+                                shot(app, f"candidate-salaries-failure-{suffix}-{attempt}")
+                                status = [n for n in ("Too few candidates of this profession state "
+                                                      "an expectation to show anything.", "Loading…")
+                                          if app.find(n, Atspi.Role.LABEL)]
+                                print(f"# attempt {attempt}: no published groups; status {status}")
+                                if attempt == 2:
+                                    raise
                     shot(app, f"candidate-{view.lower()}-{suffix}")
             finally:
                 app.kill()
