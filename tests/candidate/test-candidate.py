@@ -11,7 +11,7 @@ import sys
 import tempfile
 import urllib.request
 
-from xpzui import App, Atspi, TestFailure, run, wait_for
+from xpzui import App, Atspi, TestFailure, run, type_text, wait_for
 
 SOURCE_ROOT = os.environ["XPZ_SOURCE_ROOT"]
 BUILD_ROOT = os.environ["XPZ_BUILD_ROOT"]
@@ -566,8 +566,7 @@ def test_match_answers():
         ext = Atspi.Component.get_extents(reason, Atspi.CoordType.WINDOW)
         subprocess.run(["xdotool", "mousemove", str(ext.x + ext.width // 2),
                         str(ext.y + ext.height // 2), "click", "1"], check=True)
-        subprocess.run(["xdotool", "type", "--delay", "5",
-                        "Le salaire proposé est mal lu"], check=True)
+        type_text("Le salaire proposé est mal lu")
         click_response(app, "Send the Objection")
         wait_for(lambda: "match_objection" in ledger_kinds(platform),
                  "the objection in the ledger", timeout=30)

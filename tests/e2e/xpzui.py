@@ -44,6 +44,25 @@ def write_settings(values):
             f.write(f"{key}={value}\n")
 
 
+def type_text(text):
+    """Types text into the focused widget. ASCII goes through `xdotool type`; any other
+    character through GTK's own Unicode entry (Ctrl+Shift+U, its hex code, space): xdotool
+    types a non-ASCII character by remapping a spare key code for it, and on a loaded X
+    server the app can read that key before the new mapping ("Ingénieur" → "Ingnieur")."""
+    run = ""
+    for ch in text + "\0":
+        if ch != "\0" and ord(ch) < 128:
+            run += ch
+            continue
+        if run:
+            subprocess.run(["xdotool", "type", "--delay", "5", run], check=True)
+            run = ""
+        if ch != "\0":
+            subprocess.run(["xdotool", "key", "--delay", "20", "ctrl+shift+u"], check=True)
+            subprocess.run(["xdotool", "type", "--delay", "5", f"{ord(ch):x}"], check=True)
+            subprocess.run(["xdotool", "key", "--delay", "20", "space"], check=True)
+
+
 class App:
     def __init__(self, env=None, settings=None, args=(), keep_settings=False):
         self.env = dict(os.environ)
@@ -205,7 +224,7 @@ class App:
         subprocess.run(["xdotool", "mousemove", str(x + w // 2), str(y + h // 2), "click", "1"],
                        check=True)
         subprocess.run(["xdotool", "key", "ctrl+a", "BackSpace"], check=True)
-        subprocess.run(["xdotool", "type", "--delay", "5", text], check=True)
+        type_text(text)
 
     def quit(self, timeout=20):
         """Quits with Ctrl+Q, as a user would, and returns the exit status."""
