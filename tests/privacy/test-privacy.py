@@ -593,6 +593,37 @@ def forget_everything():
             shutil.rmtree(os.path.join(os.environ[var], "xpertaize"), ignore_errors=True)
 
 
+def request_deletion_in_app(app, platform, token):
+    """Asks for the account's deletion through the Rights view; returns the platform's
+    record of the request once the app shows its number."""
+    press(app, "Request Account Deletion", Atspi.Role.PUSH_BUTTON)
+    # AdwMessageDialog 1.2 names its buttons by their raw label, mnemonic included.
+    press(app, "_Request Deletion", Atspi.Role.PUSH_BUTTON, dialog=True)
+
+    def requested():
+        try:
+            return platform.call("GET", "/api/v1/me/deletion-request", token)
+        except urllib.error.HTTPError as e:
+            if e.code == 404:  # not there yet
+                return None
+            raise
+    request = wait_for(requested, "the request on the platform")
+    if request["status"] != "pending":
+        raise TestFailure(f"the request is {request['status']}")
+    app.wait_find(f"Deletion requested (request {request['id']})",
+                  what="the request's number in the app")
+    return request
+
+
+def complete_deletions_31_days_later(platform):
+    """The platform's admin completes the due deletions, 31 days on."""
+    later = int(time.time()) + 31 * 86400
+    done = subprocess.run([PLATFORM, "--db", platform.db, "--complete-due-deletions",
+                           "--now", str(later)], capture_output=True, text=True, check=True)
+    if done.stdout.strip() != "1":
+        raise TestFailure(f"--complete-due-deletions printed {done.stdout!r}")
+
+
 def test_R7_2_deletion_completes_and_leaves_nothing_locally():
     forget_everything()
     if data_files_with(())[1] or "attribute.account" in keyring_items():
@@ -610,30 +641,11 @@ def test_R7_2_deletion_completes_and_leaves_nothing_locally():
 
         before, n_before = data_files_with(CANARIES)
         print(f"# before the deletion: {n_before} files, {len(before)} holding a canary")
-        press(app, "Request Account Deletion", Atspi.Role.PUSH_BUTTON)
-        # AdwMessageDialog 1.2 names its buttons by their raw label, mnemonic included.
-        press(app, "_Request Deletion", Atspi.Role.PUSH_BUTTON, dialog=True)
-        def requested():
-            try:
-                return platform.call("GET", "/api/v1/me/deletion-request", candidate)
-            except urllib.error.HTTPError as e:
-                if e.code == 404:
-                    return None
-                raise
-        request = wait_for(requested, "the request on the platform")
-        if request["status"] != "pending":
-            raise TestFailure(f"the request is {request['status']}")
-        app.wait_find(f"Deletion requested (request {request['id']})",
-                      what="the request's number in the app")
+        request_deletion_in_app(app, platform, candidate)
         app.wait_find("Check the Deletion Status", Atspi.Role.PUSH_BUTTON)
         app.screenshot("privacy-deletion-pending-light")
 
-        # 31 days later, the platform's admin completes due deletions.
-        later = int(time.time()) + 31 * 86400
-        done = subprocess.run([PLATFORM, "--db", platform.db, "--complete-due-deletions",
-                               "--now", str(later)], capture_output=True, text=True, check=True)
-        if done.stdout.strip() != "1":
-            raise TestFailure(f"--complete-due-deletions printed {done.stdout!r}")
+        complete_deletions_31_days_later(platform)
         try:
             platform.call("GET", "/api/v1/me", candidate)
             raise TestFailure("the account still answers")
@@ -670,27 +682,12 @@ def test_R7_2_deletion_completed_while_the_app_was_closed():
         sign_in(app, platform)
         open_privacy(app, "Rights")
         wait_for(lambda: data_files_with(())[1] > 0, "the local database")
-        press(app, "Request Account Deletion", Atspi.Role.PUSH_BUTTON)
-        press(app, "_Request Deletion", Atspi.Role.PUSH_BUTTON, dialog=True)
-        def requested():
-            try:
-                return platform.call("GET", "/api/v1/me/deletion-request", candidate)
-            except urllib.error.HTTPError as e:
-                if e.code == 404:  # not there yet
-                    return None
-                raise
-        request = wait_for(requested, "the request on the platform")
-        app.wait_find(f"Deletion requested (request {request['id']})",
-                      what="the request's number in the app")
+        request = request_deletion_in_app(app, platform, candidate)
         status = app.quit()
         if status != 0:
             raise TestFailure(f"the app exited with status {status}")
 
-        later = int(time.time()) + 31 * 86400
-        done = subprocess.run([PLATFORM, "--db", platform.db, "--complete-due-deletions",
-                               "--now", str(later)], capture_output=True, text=True, check=True)
-        if done.stdout.strip() != "1":
-            raise TestFailure(f"--complete-due-deletions printed {done.stdout!r}")
+        complete_deletions_31_days_later(platform)
 
         app = App(keep_settings=True)
         app.wait_find("Welcome to XpertAIze", what="the welcome page after the erasure")
