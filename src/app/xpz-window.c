@@ -880,6 +880,35 @@ xpz_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (xpz_window_parent_class)->close_request (window);
 }
 
+/* The window's icon is what an X11 window manager shows (Wayland takes it from the
+ * desktop file). It is drawn from the app's SVG, which loads librsvg: that waits until
+ * the first frame is out, so the window does not appear later for it. */
+static gboolean
+set_icon_idle_cb (gpointer user_data)
+{
+  gtk_window_set_default_icon_name (APP_ID);
+  gtk_window_set_icon_name (GTK_WINDOW (user_data), APP_ID);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+first_frame_painted_cb (GdkFrameClock *clock,
+                        XpzWindow     *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_painted_cb, self);
+  g_idle_add_full (G_PRIORITY_LOW, set_icon_idle_cb, g_object_ref (self), g_object_unref);
+}
+
+static void
+xpz_window_realize (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (xpz_window_parent_class)->realize (widget);
+
+  if (gtk_window_get_icon_name (GTK_WINDOW (widget)) == NULL)
+    g_signal_connect_object (gtk_widget_get_frame_clock (widget), "after-paint",
+                             G_CALLBACK (first_frame_painted_cb), widget, 0);
+}
+
 static void
 xpz_window_constructed (GObject *object)
 {
@@ -974,6 +1003,7 @@ xpz_window_class_init (XpzWindowClass *klass)
   object_class->constructed = xpz_window_constructed;
   object_class->dispose = xpz_window_dispose;
   window_class->close_request = xpz_window_close_request;
+  widget_class->realize = xpz_window_realize;
 
   properties[PROP_CONTEXT] =
     g_param_spec_object ("context", NULL, NULL,

@@ -9,6 +9,7 @@
 #include "xpz-employer-job-editor.h"
 #include "xpz-employer-match-detail.h"
 #include "xpz-employer-match-row.h"
+#include "xpz-employer-matches-pane-private.h"
 #include "xpz-employer-page.h"
 #include "xpz-match-model.h"
 
@@ -38,25 +39,14 @@ struct _XpzEmployerPage
   AdwBin              *none_bin;
   AdwLeaflet          *leaflet;
   GtkWidget           *jobs_pane;
-  GtkWidget           *matches_pane;
+  AdwBin              *matches_pane;  /* holds the XpzEmployerMatchesPane */
+  XpzEmployerMatchesPane *pane;       /* made with the panes (see show_panes()), NULL until then */
   GtkWidget           *matches_separator;
   GtkWidget           *detail_separator;
   GtkListBox          *jobs_list;
-  GtkLabel            *job_title_label;
-  GtkLabel            *job_facts_label;
-  GtkButton           *matches_back_button;
-  GtkMenuButton       *job_menu_button;
   GMenuModel          *job_menu;
-  GtkFlowBox          *filters_box;
-  GtkSearchEntry      *search_entry;
   GtkStringList       *stages;
   GtkDropDown         *stage_filter;   /* made with the matches pane, NULL until then */
-  GtkSpinButton       *min_score_spin;
-  GtkCheckButton      *shared_only_check;
-  GtkLabel            *count_label;
-  GtkStack            *matches_stack;
-  AdwBin              *empty_bin;
-  GtkListView         *matches_view;
   AdwBin              *detail_bin;
   XpzEmployerMatchDetail *detail;   /* made on the first selection, NULL until then */
   AdwBin              *editor_bin;
@@ -175,17 +165,19 @@ update_count (XpzEmployerPage *self)
   guint n = self->model != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->model)) : 0;
   g_autofree char *text = NULL;
 
+  if (self->pane == NULL)
+    return;
   if ((self->model != NULL && xpz_match_model_get_loading (self->model) && n == 0) ||
       (self->account == NULL && self->opening))
     text = g_strdup (_("Loading candidates…"));
   else
     text = g_strdup_printf (ngettext ("%u candidate", "%u candidates", n), n);
-  gtk_label_set_text (self->count_label, text);
+  gtk_label_set_text (self->pane->count_label, text);
   if (n == 0 && self->job_id != 0)
-    ensure_status_page (self->empty_bin, "system-search-symbolic", _("No Candidates"),
+    ensure_status_page (self->pane->empty_bin, "system-search-symbolic", _("No Candidates"),
                         _("No one matches this posting and these filters yet. Matching runs "
                           "on the platform as candidates update their profiles."));
-  gtk_stack_set_visible_child_name (self->matches_stack, n > 0 || self->job_id == 0 ? "list" : "empty");
+  gtk_stack_set_visible_child_name (self->pane->matches_stack, n > 0 || self->job_id == 0 ? "list" : "empty");
 }
 
 static void
@@ -194,14 +186,19 @@ show_job_header (XpzEmployerPage *self)
   XpzEmployerJob *job = selected_job (self);
   g_autofree char *facts = NULL;
 
-  if (job == NULL)
+  if (self->pane == NULL)
     {
-      gtk_label_set_text (self->job_title_label, _("No Posting Selected"));
-      gtk_label_set_text (self->job_facts_label, "");
       update_actions (self);
       return;
     }
-  gtk_label_set_text (self->job_title_label, job->title);
+  if (job == NULL)
+    {
+      gtk_label_set_text (self->pane->job_title_label, _("No Posting Selected"));
+      gtk_label_set_text (self->pane->job_facts_label, "");
+      update_actions (self);
+      return;
+    }
+  gtk_label_set_text (self->pane->job_title_label, job->title);
   if (g_strcmp0 (job->status, "closed") == 0)
     facts = g_strdup (_("Closed: not shown to candidates"));
   else if (job->remote_id == NULL)
@@ -209,7 +206,7 @@ show_job_header (XpzEmployerPage *self)
   else
     facts = g_strdup_printf ("%s%s%s", job->location != NULL ? job->location : "",
                              job->location != NULL ? _(" · ") : "", _("Open"));
-  gtk_label_set_text (self->job_facts_label, facts);
+  gtk_label_set_text (self->pane->job_facts_label, facts);
   update_actions (self);
 }
 
@@ -338,7 +335,7 @@ on_job_activated (XpzEmployerPage *self,
   if (job_id != self->job_id)
     select_job (self, job_id);
   show_panes (self);
-  adw_leaflet_set_visible_child (self->leaflet, self->matches_pane);
+  adw_leaflet_set_visible_child (self->leaflet, GTK_WIDGET (self->matches_pane));
 }
 
 static void
@@ -437,13 +434,13 @@ on_filters_changed (XpzEmployerPage *self)
 {
   guint stage = self->stage_filter != NULL ? gtk_drop_down_get_selected (self->stage_filter) : 0;
 
-  if (self->model == NULL)
+  if (self->model == NULL || self->pane == NULL)
     return;
-  xpz_match_model_set_search (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  xpz_match_model_set_search (self->model, gtk_editable_get_text (GTK_EDITABLE (self->pane->search_entry)));
   xpz_match_model_set_stage (self->model, stage > 0 && stage != GTK_INVALID_LIST_POSITION
                                           ? xpz_employer_stages ()[stage - 1] : NULL);
-  xpz_match_model_set_min_score (self->model, (guint) gtk_spin_button_get_value_as_int (self->min_score_spin));
-  xpz_match_model_set_shared_only (self->model, gtk_check_button_get_active (self->shared_only_check));
+  xpz_match_model_set_min_score (self->model, (guint) gtk_spin_button_get_value_as_int (self->pane->min_score_spin));
+  xpz_match_model_set_shared_only (self->model, gtk_check_button_get_active (self->pane->shared_only_check));
 }
 
 /* --- actions ------------------------------------------------------------------------- */
@@ -513,7 +510,7 @@ show_pane_action (GtkWidget  *widget,
 
   show_panes (self);
   adw_leaflet_set_visible_child (self->leaflet, g_str_equal (action_name, "employer.show-jobs")
-                                                ? self->jobs_pane : self->matches_pane);
+                                                ? self->jobs_pane : GTK_WIDGET (self->matches_pane));
 }
 
 /* Alt+Down: the next stage of the pipeline; Alt+Up: the previous one. */
@@ -657,6 +654,7 @@ xpz_employer_page_dispose (GObject *object)
   self->detail = NULL;
   self->editor = NULL;
   self->stage_filter = NULL;
+  self->pane = NULL;
   g_clear_object (&self->stages);
   g_clear_object (&self->selection);
   g_clear_object (&self->context);
@@ -732,6 +730,60 @@ panes_fit (XpzEmployerPage *self,
   return width >= needed;
 }
 
+/* The posting menu's popover is made the first time it opens. */
+static void
+create_job_menu (GtkMenuButton *button,
+                 gpointer       user_data)
+{
+  XpzEmployerPage *self = user_data;
+
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, self->job_menu);
+}
+
+/* The candidates of the selected posting, made with the panes beside the postings:
+ * building it with the page would cost the area's first frame, which shows the postings
+ * alone until the next one (see layout_allocate()), about 3 ms. */
+static void
+make_matches_pane (XpzEmployerPage *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  XpzEmployerMatchesPane *pane = XPZ_EMPLOYER_MATCHES_PANE (xpz_employer_matches_pane_new ());
+
+  self->pane = pane;
+  adw_bin_set_child (self->matches_pane, GTK_WIDGET (pane));
+  gtk_menu_button_set_create_popup_func (pane->job_menu_button, create_job_menu, self, NULL);
+  g_object_bind_property (self->leaflet, "folded", pane->matches_back_button, "visible",
+                          G_BINDING_SYNC_CREATE);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
+  gtk_list_view_set_factory (pane->matches_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (pane->matches_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_object (pane->matches_view, "activate", G_CALLBACK (on_match_activated), self,
+                           G_CONNECT_SWAPPED);
+
+  g_signal_connect_object (pane->search_entry, "search-changed", G_CALLBACK (on_filters_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (pane->min_score_spin, "value-changed", G_CALLBACK (on_filters_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (pane->shared_only_check, "toggled", G_CALLBACK (on_filters_changed),
+                           self, G_CONNECT_SWAPPED);
+  /* the stage filter, after the search */
+  self->stage_filter = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->stages)),
+                                                         NULL));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stage_filter), _("Stage"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->stage_filter),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Stage Filter"), -1);
+  g_signal_connect_object (self->stage_filter, "notify::selected", G_CALLBACK (on_filters_changed),
+                           self, G_CONNECT_SWAPPED);
+  gtk_flow_box_insert (pane->filters_box, GTK_WIDGET (self->stage_filter), 1);
+
+  show_job_header (self);
+  update_count (self);
+}
+
 /* Shows the panes beside the postings; laid out already, the leaflet folds at once if
  * they do not fit. */
 static void
@@ -742,21 +794,13 @@ show_panes (XpzEmployerPage *self)
   if (self->panes_shown)
     return;
   self->panes_shown = TRUE;
-  /* the stage filter, after the search */
-  self->stage_filter = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_object_ref (self->stages)),
-                                                         NULL));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->stage_filter), _("Stage"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->stage_filter),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Stage Filter"), -1);
-  g_signal_connect_object (self->stage_filter, "notify::selected", G_CALLBACK (on_filters_changed),
-                           self, G_CONNECT_SWAPPED);
-  gtk_flow_box_insert (self->filters_box, GTK_WIDGET (self->stage_filter), 1);
+  make_matches_pane (self);
   if (self->detail == NULL)
     ensure_status_page (self->detail_bin, "avatar-default-symbolic", _("No Candidate Selected"),
                         _("Choose a candidate to see why they match, and to move them through "
                           "your pipeline."));
   gtk_widget_set_visible (self->matches_separator, TRUE);
-  gtk_widget_set_visible (self->matches_pane, TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->matches_pane), TRUE);
   gtk_widget_set_visible (self->detail_separator, TRUE);
   gtk_widget_set_visible (GTK_WIDGET (self->detail_bin), TRUE);
   if (self->laid_out && !adw_leaflet_get_folded (self->leaflet) && !panes_fit (self, width))
@@ -808,17 +852,6 @@ layout_allocate (GtkWidget *widget,
   gtk_widget_allocate (child, width, height, baseline, NULL);
 }
 
-/* The posting menu's popover is made the first time it opens. */
-static void
-create_job_menu (GtkMenuButton *button,
-                 gpointer       user_data)
-{
-  XpzEmployerPage *self = user_data;
-
-  if (gtk_menu_button_get_menu_model (button) == NULL)
-    gtk_menu_button_set_menu_model (button, self->job_menu);
-}
-
 static void
 xpz_employer_page_class_init (XpzEmployerPageClass *klass)
 {
@@ -830,32 +863,18 @@ xpz_employer_page_class_init (XpzEmployerPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_PATH "/ui/xpz-employer-page.ui");
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, none_bin);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, empty_bin);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, filters_box);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, leaflet);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, jobs_pane);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_pane);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_separator);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, detail_separator);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, jobs_list);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, job_title_label);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, job_facts_label);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_back_button);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, job_menu_button);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, job_menu);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, min_score_spin);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, shared_only_check);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, count_label);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_stack);
-  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, matches_view);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, detail_bin);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, editor_bin);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, error_label);
   gtk_widget_class_bind_template_callback (widget_class, on_job_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_job_selected);
-  gtk_widget_class_bind_template_callback (widget_class, on_match_activated);
-  gtk_widget_class_bind_template_callback (widget_class, on_filters_changed);
 
   gtk_widget_class_install_action (widget_class, "employer.new-job", NULL, new_job_action);
   gtk_widget_class_install_action (widget_class, "employer.edit-job", NULL, edit_job_action);
@@ -878,8 +897,6 @@ xpz_employer_page_class_init (XpzEmployerPageClass *klass)
 static void
 xpz_employer_page_init (XpzEmployerPage *self)
 {
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_set_layout_manager (GTK_WIDGET (self),
                                  gtk_custom_layout_new (layout_request_mode, layout_measure,
@@ -887,25 +904,17 @@ xpz_employer_page_init (XpzEmployerPage *self)
   /* The template's top-level child is the AdwBin's own child: not a template child, or
    * disposing the template would unparent it behind AdwBin's back. */
   self->stack = GTK_STACK (adw_bin_get_child (ADW_BIN (self)));
-  gtk_menu_button_set_create_popup_func (self->job_menu_button, create_job_menu, self, NULL);
-
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_row), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_row), NULL);
-  gtk_list_view_set_factory (self->matches_view, factory);
-  g_object_unref (factory);
   self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   g_signal_connect_object (self->selection, "notify::selected-item", G_CALLBACK (on_selected_item), self,
                            G_CONNECT_SWAPPED);
-  gtk_list_view_set_model (self->matches_view, GTK_SELECTION_MODEL (self->selection));
 
   self->stages = gtk_string_list_new (NULL);
   gtk_string_list_append (self->stages, _("All Stages"));
   for (guint i = 0; xpz_employer_stages ()[i] != NULL; i++)
     gtk_string_list_append (self->stages, xpz_employer_stage_label (xpz_employer_stages ()[i]));
 
-  g_object_bind_property (self->leaflet, "folded", self->matches_back_button, "visible", G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->leaflet, "notify::folded", G_CALLBACK (on_folded), self, G_CONNECT_SWAPPED);
   on_folded (self);
   update_actions (self);
