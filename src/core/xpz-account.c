@@ -35,6 +35,7 @@ struct _XpzAccount
 enum {
   PROP_0,
   PROP_LAST_ERROR_MESSAGE,
+  PROP_SYNCING,
   N_PROPS
 };
 
@@ -54,6 +55,14 @@ xpz_account_new (XpzSession *session)
   self->session = g_object_ref (session);
   self->store = xpz_store_new (xpz_session_get_account_id (session));
   return self;
+}
+
+gboolean
+xpz_account_is_syncing (XpzAccount *self)
+{
+  g_return_val_if_fail (XPZ_IS_ACCOUNT (self), FALSE);
+
+  return self->syncing;
 }
 
 XpzSession *
@@ -178,10 +187,20 @@ xpz_account_open_finish (XpzAccount    *self,
 static void schedule_due (XpzAccount *self);
 
 static void
+set_syncing (XpzAccount *self,
+             gboolean    syncing)
+{
+  if (self->syncing == syncing)
+    return;
+  self->syncing = syncing;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNCING]);
+}
+
+static void
 sync_finished (XpzAccount   *self,
                const GError *error)
 {
-  self->syncing = FALSE;
+  set_syncing (self, FALSE);
   set_last_error (self, error);
 
   if (self->again)
@@ -254,7 +273,7 @@ xpz_account_request_sync (XpzAccount *self)
     return;
 
   g_clear_handle_id (&self->due_source, g_source_remove);
-  self->syncing = TRUE;
+  set_syncing (self, TRUE);
   xpz_sync_engine_push_async (self->engine, self->cancellable, pushed_cb, g_object_ref (self));
 }
 
@@ -332,6 +351,10 @@ xpz_account_get_property (GObject    *object,
       g_value_set_string (value, self->last_error != NULL ? self->last_error->message : NULL);
       break;
 
+    case PROP_SYNCING:
+      g_value_set_boolean (value, self->syncing);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -374,6 +397,10 @@ xpz_account_class_init (XpzAccountClass *klass)
   properties[PROP_LAST_ERROR_MESSAGE] =
     g_param_spec_string ("last-error-message", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* A sync (send, then receive) is under way. */
+  properties[PROP_SYNCING] =
+    g_param_spec_boolean ("syncing", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

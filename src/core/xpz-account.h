@@ -26,6 +26,7 @@ gboolean       xpz_account_open_finish     (XpzAccount          *self,
                                             GAsyncResult        *result,
                                             GError             **error);
 void           xpz_account_request_sync    (XpzAccount          *self);
+gboolean       xpz_account_is_syncing      (XpzAccount          *self);
 void           xpz_account_close           (XpzAccount          *self);
 
 G_END_DECLS

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "xpz-api-response.h"
 #include "xpz-json-scan.h"
@@ -208,6 +209,40 @@ xpz_api_response_get_etag (XpzApiResponse *self)
 {
   g_return_val_if_fail (XPZ_IS_API_RESPONSE (self), NULL);
   return self->etag;
+}
+
+/**
+ * xpz_etag_next:
+ * @etag: (nullable): one of the platform's versioned ETags, `"job-7"` (quotes included)
+ *
+ * Every write the platform accepts moves a resource's version by one: this is the ETag
+ * a write sent with `If-Match: @etag` leaves behind, so that a second change made before
+ * the first was sent is sent against it.
+ *
+ * Returns: (transfer full) (nullable): `"job-8"`, or %NULL if @etag is not of that form
+ */
+char *
+xpz_etag_next (const char *etag)
+{
+  gsize len = etag != NULL ? strlen (etag) : 0;
+  const char *dash;
+  const char *digits;
+  guint64 n = 0;
+
+  if (len < 5 || etag[0] != '"' || etag[len - 1] != '"')
+    return NULL;
+  dash = g_strrstr_len (etag, (gssize) len, "-");
+  if (dash == NULL || dash == etag + 1)
+    return NULL;
+  for (digits = dash + 1; digits < etag + len - 1; digits++)
+    {
+      if (!g_ascii_isdigit (*digits) || n > G_MAXINT64 / 10 - 1)
+        return NULL;
+      n = n * 10 + (guint64) (*digits - '0');
+    }
+  if (digits == dash + 1)
+    return NULL;
+  return g_strdup_printf ("%.*s%" G_GUINT64_FORMAT "\"", (int) (dash + 1 - etag), etag, n + 1);
 }
 
 /* Seconds to wait before trying again, or -1 when the platform gave none. */

@@ -178,6 +178,18 @@ field_words (const char *path)
   return NULL;
 }
 
+/* What the platform writes itself, never the user's change: left out of the comparison. */
+static gboolean
+server_owned (const char *name)
+{
+  static const char * const names[] = { "id", "employer", "version", "created_at", "updated_at" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_str_equal (names[i], name))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 compare_objects (JsonObject *mine,
                  JsonObject *theirs,
@@ -202,7 +214,8 @@ compare_objects (JsonObject *mine,
                                              : g_strdup (name);
       const char *words;
 
-      if (a != NULL && b != NULL && json_node_equal (a, b))
+      if ((a != NULL && b != NULL && json_node_equal (a, b)) ||
+          (prefix == NULL && server_owned (name)))
         continue;
       words = field_words (path);
       if (words == NULL && prefix == NULL && a != NULL && b != NULL &&

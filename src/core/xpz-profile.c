@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "xpz-api-response.h"
 #include "xpz-crypto.h"
 #include "xpz-profile.h"
 #include "xpz-sync-engine.h"
@@ -145,16 +146,7 @@ etag_version (const char *etag)
 char *
 xpz_profile_next_etag (const char *etag)
 {
-  const char *dash;
-  gint64 n;
-  char *end = NULL;
-
-  if (etag == NULL || (dash = strrchr (etag, '-')) == NULL)
-    return NULL;
-  n = g_ascii_strtoll (dash + 1, &end, 10);
-  if (end == dash + 1 || n < 0)
-    return NULL;
-  return g_strdup_printf ("\"profile-%" G_GINT64_FORMAT "\"", n + 1);
+  return xpz_etag_next (etag);
 }
 
 /* --- in a store transaction --------------------------------------------------------- */

@@ -383,8 +383,8 @@ employer_stmt (Apply         *a,
     [EMPLOYER_UPSERT_JOB] =
       "INSERT INTO job (remote_id, title, company, location, skills, description, contract_type,"
       " remote, updated_at, skills_json, country_code, salary_min, salary_max, salary_currency,"
-      " salary_period, seniority, languages, own, created_at)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
+      " salary_period, seniority, languages, own, created_at, etag)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)"
       " ON CONFLICT (remote_id) DO UPDATE SET title = excluded.title,"
       " company = excluded.company, location = excluded.location, skills = excluded.skills,"
       " description = excluded.description, contract_type = excluded.contract_type,"
@@ -393,7 +393,7 @@ employer_stmt (Apply         *a,
       " salary_min = excluded.salary_min, salary_max = excluded.salary_max,"
       " salary_currency = excluded.salary_currency, salary_period = excluded.salary_period,"
       " seniority = excluded.seniority, languages = excluded.languages,"
-      " own = max (job.own, excluded.own)",
+      " own = max (job.own, excluded.own), etag = coalesce (excluded.etag, job.etag)",
     /* A posting made here and sent (POST) comes back with the platform's id. */
     [EMPLOYER_ADOPT_JOB] =
       "UPDATE job SET remote_id = ?1 WHERE id = (SELECT id FROM job WHERE remote_id IS NULL"
@@ -516,6 +516,8 @@ apply_job_full (Apply       *a,
   const char *seniority = member_string (job, "seniority");
   gint64 salary_min = member_count (salary, "min");
   gint64 salary_max = member_count (salary, "max");
+  /* the owner's feed gives the job's version: what its next edit is made against */
+  gint64 version = own ? member_count (job, "version") : -1;
   sqlite3_stmt *stmt;
   gint64 job_id;
 
@@ -559,6 +561,13 @@ apply_job_full (Apply       *a,
   sqlite3_bind_text (stmt, 17, languages, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 18, own ? 1 : 0);
   sqlite3_bind_int64 (stmt, 19, iso_to_unix (member_string (job, "created_at"), a->now));
+  if (version > 0)
+    {
+      char etag[40];
+
+      g_snprintf (etag, sizeof etag, "\"job-%" G_GINT64_FORMAT "\"", version);
+      sqlite3_bind_text (stmt, 20, etag, -1, SQLITE_TRANSIENT);
+    }
   if (!exec_stmt (a->db, stmt, error))
     return -1;
   a->jobs_changed = TRUE;

@@ -615,6 +615,22 @@ xpz_platform_job_public_json (XpzPlatformServer *self,
   return node;
 }
 
+/* The job as its owner sees it: the public Job and its `version`, the N of its ETag
+ * "job-N", which a client that learnt the job from the change feed sends back as
+ * If-Match (two computers editing one posting: the second write is refused, 412). */
+JsonNode *
+xpz_platform_job_owner_json (XpzPlatformServer *self,
+                             gint64             job_id)
+{
+  JsonNode *node = xpz_platform_job_public_json (self, job_id);
+
+  if (node != NULL)
+    json_object_set_int_member (json_node_get_object (node), "version",
+                                xpz_platform_db_int (self->db, 0, "SELECT version FROM jobs WHERE id = ?",
+                                                     "i", job_id));
+  return node;
+}
+
 JsonNode *
 xpz_platform_candidate_match_json (XpzPlatformServer     *self,
                                    const XpzCandidateVec *c,

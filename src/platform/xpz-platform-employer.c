@@ -60,7 +60,7 @@ xpz_platform_job_validate (JsonObject  *job,
     "title", "description", "skills", "location", "work_mode", "salary", "contract_type", "seniority", "languages",
     NULL,
   };
-  static const char * const server_owned[] = { "id", "employer", "created_at", "updated_at", NULL };
+  static const char * const server_owned[] = { "id", "employer", "version", "created_at", "updated_at", NULL };
   static const char * const modes[] = { "remote", "hybrid", "onsite", NULL };
   static const char * const seniorities[] = { "junior", "mid", "senior", "lead", NULL };
   g_autoptr(GList) members = json_object_get_members (job);
@@ -300,7 +300,7 @@ respond_job (XpzRequest *req,
              gint64      job_id,
              guint       status)
 {
-  JsonNode *node = xpz_platform_job_public_json (req->server, job_id);
+  JsonNode *node = xpz_platform_job_owner_json (req->server, job_id);
 
   if (node == NULL)
     {
@@ -751,7 +751,7 @@ xpz_platform_employer_route (XpzRequest *req)
             sqlite3_reset (stmt);
           for (guint i = 0; i < ids->len; i++)
             {
-              JsonNode *job = xpz_platform_job_public_json (self, g_array_index (ids, gint64, i));
+              JsonNode *job = xpz_platform_job_owner_json (self, g_array_index (ids, gint64, i));
               if (job != NULL)
                 json_array_add_element (array, job);
             }

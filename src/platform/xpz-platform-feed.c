@@ -261,7 +261,7 @@ snapshot_fixed (XpzRequest *req,
       for (guint i = 0; i < ids->len; i++)
         {
           g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, g_array_index (ids, gint64, i));
-          JsonNode *job = xpz_platform_job_public_json (self, g_array_index (ids, gint64, i));
+          JsonNode *job = xpz_platform_job_owner_json (self, g_array_index (ids, gint64, i));
 
           if (job != NULL)
             add_change (changes, "job", id, "upsert", job, NULL);
@@ -361,7 +361,7 @@ render_delta (XpzRequest *req,
   else if (g_str_equal (kind, "job"))
     {
       gint64 id = g_ascii_strtoll (entity, NULL, 10);
-      JsonNode *job = xpz_platform_matcher_get_job (self->matcher, id) ? xpz_platform_job_public_json (self, id) : NULL;
+      JsonNode *job = xpz_platform_matcher_get_job (self->matcher, id) ? xpz_platform_job_owner_json (self, id) : NULL;
 
       add_change (changes, kind, entity, job ? "upsert" : "delete", job, NULL);
     }

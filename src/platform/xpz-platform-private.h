@@ -177,6 +177,8 @@ JsonObject *xpz_platform_privacy_json          (XpzPlatformServer *self,
                                                 gint64             candidate_id);
 JsonNode   *xpz_platform_job_public_json       (XpzPlatformServer *self,
                                                 gint64             job_id);
+JsonNode   *xpz_platform_job_owner_json        (XpzPlatformServer *self,
+                                                gint64             job_id);
 void        xpz_platform_emit_change           (XpzPlatformServer *self,
                                                 gint64             account_id,
                                                 const char        *kind,

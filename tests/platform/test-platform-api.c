@@ -1002,6 +1002,73 @@ feed_has (XpzTestResponse *r,
   return FALSE;
 }
 
+/* The version of a job is in its owner's views (the job, the list, the change feed),
+ * as the N of its ETag "job-N": a client that learnt the job from the feed can send its
+ * edit with If-Match. What the platform owns can be sent back as it was read. */
+static void
+test_job_version (void)
+{
+  Market m;
+  g_autoptr(XpzTestResponse) read = NULL;
+  g_autoptr(XpzTestResponse) written = NULL;
+  g_autoptr(XpzTestResponse) list = NULL;
+  g_autoptr(XpzTestResponse) feed = NULL;
+  g_autoptr(XpzTestResponse) matches = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *expected = NULL;
+  gint64 version;
+  JsonArray *changes;
+  gboolean in_feed = FALSE;
+
+  market_setup (&m, "automatic");
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT, m.job_id);
+  read = xpz_test_request (m.ts, "GET", path, m.employer, NULL, NULL);
+  g_assert_cmpuint (read->status, ==, 200);
+  version = json_object_get_int_member (xpz_test_object (read), "version");
+  g_assert_cmpint (version, >=, 1);
+  expected = g_strdup_printf ("\"job-%" G_GINT64_FORMAT "\"", version);
+  g_assert_cmpstr (soup_message_headers_get_one (read->headers, "ETag"), ==, expected);
+
+  /* sent back as read, server-owned members included */
+  json_object_set_string_member (xpz_test_object (read), "title", "Renamed");
+  body = json_to_string (read->json, FALSE);
+  written = xpz_test_request (m.ts, "PUT", path, m.employer, body, "If-Match", expected, NULL);
+  g_assert_cmpuint (written->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (xpz_test_object (written), "version"), ==, version + 1);
+  g_free (expected);
+  expected = g_strdup_printf ("\"job-%" G_GINT64_FORMAT "\"", version + 1);
+  g_assert_cmpstr (soup_message_headers_get_one (written->headers, "ETag"), ==, expected);
+
+  list = xpz_test_request (m.ts, "GET", "/api/v1/jobs", m.employer, NULL, NULL);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (xpz_test_array (list), 0),
+                                               "version"), ==, version + 1);
+
+  feed = xpz_test_request (m.ts, "GET", "/api/v1/changes", m.employer, NULL, NULL);
+  changes = json_object_get_array_member (xpz_test_object (feed), "changes");
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+
+      if (g_str_equal (json_object_get_string_member (change, "kind"), "job"))
+        {
+          JsonObject *job = json_object_get_object_member (change, "data");
+
+          g_assert_cmpstr (json_object_get_string_member (job, "title"), ==, "Renamed");
+          g_assert_cmpint (json_object_get_int_member (job, "version"), ==, version + 1);
+          in_feed = TRUE;
+        }
+    }
+  g_assert_true (in_feed);
+
+  /* a candidate's view of the job is the public one */
+  matches = xpz_test_request (m.ts, "GET", "/api/v1/me/matches", m.candidate, NULL, NULL);
+  g_assert_cmpuint (json_array_get_length (xpz_test_array (matches)), >, 0);
+  g_assert_false (json_object_has_member (json_object_get_object_member (
+                    json_array_get_object_element (xpz_test_array (matches), 0), "job"), "version"));
+  market_teardown (&m);
+}
+
 static void
 test_policy_material_change (void)
 {
@@ -1231,6 +1298,7 @@ main (int   argc,
   g_test_add_func ("/platform/R2.5/sign-in-rate-limit", test_rate_limit);
   g_test_add_func ("/platform/B3/idempotency-replay-and-422", test_idempotency);
   g_test_add_func ("/platform/R8.2/etag-if-match-412", test_etag);
+  g_test_add_func ("/platform/B3/job-version-is-its-etag", test_job_version);
   g_test_add_func ("/platform/R3.1/explanations-sum-and-match-both-sides", test_matching_explanations);
   g_test_add_func ("/platform/R3.1/empty-profile-is-unknown-not-partial", test_empty_profile);
   g_test_add_func ("/platform/R3.1/must-have-gate", test_must_have_gate);

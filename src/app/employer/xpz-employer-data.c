@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "xpz-api-response.h"
 #include "xpz-crypto.h"
 #include "xpz-employer-data.h"
 #include "xpz-sync-engine.h"
@@ -353,6 +354,27 @@ write_new (XpzAccount *account)
   return w;
 }
 
+/* @if_match: the version the change was made against (a posting's ETag), or NULL */
+static gboolean
+queue_if_match (XpzStore     *store,
+                sqlite3      *db,
+                Write        *w,
+                const char   *method,
+                const char   *path,
+                const char   *body,
+                const char   *if_match,
+                GError      **error)
+{
+  g_autofree char *idempotency_key = g_uuid_string_random ();
+  gint64 id = xpz_outbox_add (db, w->key, method, path, body, if_match, idempotency_key, w->now,
+                              error);
+
+  if (id <= 0)
+    return FALSE;
+  xpz_store_record_change (store, "outbox", id, XPZ_STORE_CHANGE_INSERTED);
+  return TRUE;
+}
+
 static gboolean
 queue (XpzStore     *store,
        sqlite3      *db,
@@ -362,31 +384,31 @@ queue (XpzStore     *store,
        const char   *body,
        GError      **error)
 {
-  g_autofree char *idempotency_key = g_uuid_string_random ();
-  gint64 id = xpz_outbox_add (db, w->key, method, path, body, NULL, idempotency_key, w->now, error);
-
-  if (id <= 0)
-    return FALSE;
-  xpz_store_record_change (store, "outbox", id, XPZ_STORE_CHANGE_INSERTED);
-  return TRUE;
+  return queue_if_match (store, db, w, method, path, body, NULL, error);
 }
 
+/* The posting's platform id, and its ETag: the version its local copy was last known
+ * at (from the change feed, or as this computer's last edit left it). */
 static char *
 job_remote_id (sqlite3  *db,
                gint64    id,
-               gboolean *found)
+               gboolean *found,
+               char    **etag)
 {
   sqlite3_stmt *stmt = NULL;
   char *remote = NULL;
 
   *found = FALSE;
-  if (sqlite3_prepare_v2 (db, "SELECT remote_id FROM job WHERE id = ?1 AND own = 1", -1, &stmt, NULL) != SQLITE_OK)
+  *etag = NULL;
+  if (sqlite3_prepare_v2 (db, "SELECT remote_id, etag FROM job WHERE id = ?1 AND own = 1", -1, &stmt,
+                          NULL) != SQLITE_OK)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     {
       *found = TRUE;
       remote = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      *etag = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
     }
   sqlite3_finalize (stmt);
   return remote;
@@ -409,13 +431,15 @@ save_job_func (XpzStore      *store,
   g_autofree char *languages = member_json (job, "languages", "[]");
   g_autofree char *body = object_text (job);
   g_autofree char *remote = NULL;
+  g_autofree char *etag = NULL;
+  g_autofree char *next_etag = NULL;
   sqlite3_stmt *stmt = NULL;
   gint64 id = w->id;
   gboolean found = FALSE;
 
   if (id > 0)
     {
-      remote = job_remote_id (db, id, &found);
+      remote = job_remote_id (db, id, &found, &etag);
       if (!found)
         {
           g_set_error_literal (error, XPZ_EMPLOYER_ERROR, XPZ_EMPLOYER_ERROR_NOT_FOUND,
@@ -428,12 +452,18 @@ save_job_func (XpzStore      *store,
                                _("This posting is still being published. Edit it once it is online."));
           return NULL;
         }
+      /* Sent with If-Match: the version this edit was made against. Edited on another
+       * computer since, the platform refuses it (412) and the user chooses which to
+       * keep. The local copy moves to the version this edit will make, so that a
+       * second edit before this one is sent is sent against it. */
+      next_etag = xpz_etag_next (etag);
       if (!prepare (db, "UPDATE job SET title = ?2, description = ?3, skills = ?4, skills_json = ?5,"
                         " location = ?6, country_code = ?7, remote = ?8, salary_min = ?9, salary_max = ?10,"
                         " salary_currency = ?11, salary_period = ?12, contract_type = ?13, seniority = ?14,"
-                        " languages = ?15, updated_at = ?16 WHERE id = ?1", &stmt, error))
+                        " languages = ?15, updated_at = ?16, etag = ?17 WHERE id = ?1", &stmt, error))
         return NULL;
       sqlite3_bind_int64 (stmt, 1, id);
+      xpz_store_bind_text_or_null (stmt, 17, next_etag);
     }
   else if (!prepare (db, "INSERT INTO job (title, description, skills, skills_json, location, country_code,"
                          " remote, salary_min, salary_max, salary_currency, salary_period, contract_type,"
@@ -468,7 +498,7 @@ save_job_func (XpzStore      *store,
     {
       g_autofree char *path = g_strdup_printf ("/api/v1/jobs/%s", remote);
 
-      if (!queue (store, db, w, "PUT", path, body, error))
+      if (!queue_if_match (store, db, w, "PUT", path, body, etag, error))
         return NULL;
     }
   else if (!queue (store, db, w, "POST", "/api/v1/jobs", body, error))
