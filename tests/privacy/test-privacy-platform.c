@@ -115,7 +115,7 @@ static void
 test_deletion_receipt_kept (void)
 {
   XpzTestServer *ts = xpz_test_server_new (NULL);
-  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr (GSettings) settings = g_settings_new (BASE_APP_ID);
   g_autoptr (XpzApiClient) client = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *token = NULL;
