@@ -231,18 +231,20 @@ other_renames (Fixture    *f,
 
 typedef struct
 {
-  gint64  id;
-  char   *remote_id;
-  char   *title;
-  char   *etag;
+  gint64      id;
+  char       *remote_id;
+  char       *title;
+  char       *etag;
+  JsonObject *shape;   /* the posting in the platform's Job shape, as the editor starts from */
 } LocalJob;
 
 static void
 local_job_clear (LocalJob *j)
 {
-  g_free (j->remote_id);
-  g_free (j->title);
-  g_free (j->etag);
+  g_clear_pointer (&j->remote_id, g_free);
+  g_clear_pointer (&j->title, g_free);
+  g_clear_pointer (&j->etag, g_free);
+  g_clear_pointer (&j->shape, json_object_unref);
 }
 
 static gpointer
@@ -259,7 +261,8 @@ read_etag (XpzStore *store, sqlite3 *db, gpointer data, GCancellable *c, GError 
   return GINT_TO_POINTER (TRUE);
 }
 
-/* The posting titled @title on this computer (FALSE if there is none). */
+/* The posting titled @title on this computer, or its first published one if @title is
+ * NULL (FALSE if there is none). */
 static gboolean
 local_job (Fixture    *f,
            const char *title,
@@ -277,9 +280,11 @@ local_job (Fixture    *f,
     {
       XpzEmployerJob *job = g_ptr_array_index (done.jobs, i);
 
-      if (g_strcmp0 (job->title, title) == 0 && job->remote_id != NULL)
+      if ((title == NULL || g_strcmp0 (job->title, title) == 0) && job->remote_id != NULL)
         {
-          *out = (LocalJob) { job->id, g_strdup (job->remote_id), g_strdup (job->title), NULL };
+          local_job_clear (out);
+          *out = (LocalJob) { job->id, g_strdup (job->remote_id), g_strdup (job->title), NULL,
+                              json_object_ref (job->job) };
           g_assert_nonnull (xpz_store_run_sync (xpz_account_get_store (f->account), FALSE, read_etag,
                                                 out, &error));
           g_assert_no_error (error);
@@ -290,7 +295,7 @@ local_job (Fixture    *f,
   return found;
 }
 
-/* The demo's first posting, once the first sync has brought it. */
+/* The demo's first posting, once a sync has brought it with its version. */
 typedef struct
 {
   Fixture  *f;
@@ -301,30 +306,8 @@ static gboolean
 first_job_synced (gpointer data)
 {
   FirstJob *fj = data;
-  g_autoptr (GError) error = NULL;
-  Done done = { 0 };
-  gboolean found = FALSE;
 
-  done.account = fj->f->account;
-  xpz_employer_list_jobs_async (fj->f->account, NULL, listed_cb, &done);
-  wait_until (is_done, &done, "the postings");
-  g_assert_no_error (done.error);
-  for (guint i = 0; i < done.jobs->len && !found; i++)
-    {
-      XpzEmployerJob *job = g_ptr_array_index (done.jobs, i);
-
-      if (job->remote_id != NULL)
-        {
-          local_job_clear (&fj->job);
-          fj->job = (LocalJob) { job->id, g_strdup (job->remote_id), g_strdup (job->title), NULL };
-          g_assert_nonnull (xpz_store_run_sync (xpz_account_get_store (fj->f->account), FALSE,
-                                                read_etag, &fj->job, &error));
-          g_assert_no_error (error);
-          found = fj->job.etag != NULL;
-        }
-    }
-  g_ptr_array_unref (done.jobs);
-  return found;
+  return local_job (fj->f, NULL, &fj->job) && fj->job.etag != NULL;
 }
 
 static gboolean
@@ -345,14 +328,14 @@ settled_first_job (Fixture  *f,
   g_assert_true (first_job_synced (fj));
 }
 
+/* The editor's save: the posting as read, with another title. */
 static void
 save_title (Fixture        *f,
             const LocalJob *job,
-            JsonObject     *shape,
             const char     *title,
             Done           *done)
 {
-  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), shape);
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), job->shape);
   g_autofree char *text = json_to_string (node, FALSE);
   g_autoptr (JsonNode) copy = json_from_string (text, NULL);
   JsonObject *edited = json_node_get_object (copy);
@@ -360,30 +343,6 @@ save_title (Fixture        *f,
   done->account = f->account;
   json_object_set_string_member (edited, "title", title);
   xpz_employer_save_job_async (f->account, job->id, edited, NULL, saved_cb, done);
-}
-
-/* The posting's Job shape as this computer's editor starts from. */
-static JsonObject *
-local_shape (Fixture *f,
-             gint64   id)
-{
-  Done done = { 0 };
-  JsonObject *shape = NULL;
-
-  done.account = f->account;
-  xpz_employer_list_jobs_async (f->account, NULL, listed_cb, &done);
-  wait_until (is_done, &done, "the postings");
-  g_assert_no_error (done.error);
-  for (guint i = 0; i < done.jobs->len; i++)
-    {
-      XpzEmployerJob *job = g_ptr_array_index (done.jobs, i);
-
-      if (job->id == id)
-        shape = json_object_ref (job->job);
-    }
-  g_ptr_array_unref (done.jobs);
-  g_assert_nonnull (shape);
-  return shape;
 }
 
 typedef struct
@@ -447,7 +406,6 @@ static void
 test_stale_edit_is_a_conflict (Fixture *f, gconstpointer data)
 {
   FirstJob fj = { f, { 0 } };
-  g_autoptr (JsonObject) shape = NULL;
   g_autofree char *mine = NULL;
   g_autofree char *theirs = NULL;
   g_autofree char *differences = NULL;
@@ -459,10 +417,9 @@ test_stale_edit_is_a_conflict (Fixture *f, gconstpointer data)
   settled_first_job (f, &fj);
   mine = g_strdup_printf ("%s (edited here)", fj.job.title);
   theirs = g_strdup_printf ("%s (edited elsewhere)", fj.job.title);
-  shape = local_shape (f, fj.job.id);
 
   other_renames (f, fj.job.remote_id, theirs);
-  save_title (f, &fj.job, shape, mine, &done);
+  save_title (f, &fj.job, mine, &done);
   wait_until (is_done, &done, "the edit to be saved");
   g_assert_no_error (done.error);
 
@@ -502,7 +459,6 @@ static void
 test_two_edits_in_a_row (Fixture *f, gconstpointer data)
 {
   FirstJob fj = { f, { 0 } };
-  g_autoptr (JsonObject) shape = NULL;
   g_autofree char *first = NULL;
   g_autofree char *second = NULL;
   g_autofree char *before = NULL;
@@ -516,11 +472,10 @@ test_two_edits_in_a_row (Fixture *f, gconstpointer data)
   g_free (platform_title (f, fj.job.remote_id, &before));
   first = g_strdup_printf ("%s (first edit)", fj.job.title);
   second = g_strdup_printf ("%s (second edit)", fj.job.title);
-  shape = local_shape (f, fj.job.id);
 
   /* both queued before the main loop runs again: the account cannot send in between */
-  save_title (f, &fj.job, shape, first, &done1);
-  save_title (f, &fj.job, shape, second, &done2);
+  save_title (f, &fj.job, first, &done1);
+  save_title (f, &fj.job, second, &done2);
   wait_until (is_done, &done1, "the first edit to be saved");
   wait_until (is_done, &done2, "the second edit to be saved");
   g_assert_no_error (done1.error);
