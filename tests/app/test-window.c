@@ -7,6 +7,7 @@
 #include "xpz-application.h"
 #include "xpz-paths.h"
 #include "xpz-platform-server.h"
+#include "xpz-platform-test-util.h"
 #include "xpz-sync-indicator.h"
 #include "xpz-welcome-page.h"
 #include "xpz-window.h"
@@ -655,6 +656,7 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (XpzTestServer) demo = NULL;
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
@@ -664,21 +666,8 @@ main (int   argc,
   g_application_register (G_APPLICATION (test_app), NULL, &error);
   g_assert_no_error (error);
 
-  {
-    XpzPlatformOptions options;
-    g_autofree char *dir = g_dir_make_tmp ("xpz-platform-XXXXXX", &error);
-    g_autofree char *db = g_build_filename (dir, "platform.db", NULL);
-
-    g_assert_no_error (error);
-    xpz_platform_options_init (&options);
-    options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
-    platform = xpz_platform_server_new (db, &options, &error);
-    g_assert_no_error (error);
-    xpz_platform_server_seed_demo (platform, &error);
-    g_assert_no_error (error);
-    xpz_platform_server_start_thread (platform, "127.0.0.1", 0, &error);
-    g_assert_no_error (error);
-  }
+  demo = xpz_test_demo_server_new ();
+  platform = demo->server;
 
   g_test_add ("/app/window/areas", Fixture, NULL, fixture_setup, test_areas, fixture_teardown);
   g_test_add ("/app/window/state-restored", Fixture, NULL,
@@ -711,8 +700,7 @@ main (int   argc,
   g_test_add_func ("/app/window/employer-starts-in-employer-area", test_employer_area);
 
   status = g_test_run ();
-  xpz_platform_server_stop (platform);
-  g_clear_object (&platform);
+  platform = NULL;
   g_clear_object (&test_app);
   return status;
 }

@@ -7,6 +7,7 @@
 #include "xpz-account.h"
 #include "xpz-candidate-profile.h"
 #include "xpz-platform-server.h"
+#include "xpz-platform-test-util.h"
 #include "xpz-profile.h"
 
 /* Widget test of the profile editor (R2.1, R2.2) on a real display, against the real
@@ -463,25 +464,14 @@ int
 main (int argc, char *argv[])
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *db = NULL;
-  XpzPlatformOptions options;
+  g_autoptr (XpzTestServer) demo = NULL;
   int status;
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
 
-  dir = g_dir_make_tmp ("xpz-candidate-editor-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (dir, "platform.db", NULL);
-  xpz_platform_options_init (&options);
-  options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
-  platform = xpz_platform_server_new (db, &options, &error);
-  g_assert_no_error (error);
-  xpz_platform_server_seed_demo (platform, &error);
-  g_assert_no_error (error);
-  xpz_platform_server_start_thread (platform, "127.0.0.1", 0, &error);
-  g_assert_no_error (error);
+  demo = xpz_test_demo_server_new ();
+  platform = demo->server;
   client = xpz_api_client_new (xpz_platform_server_get_url (platform), &error);
   g_assert_no_error (error);
 
@@ -495,7 +485,6 @@ main (int argc, char *argv[])
   status = g_test_run ();
 
   g_clear_object (&client);
-  xpz_platform_server_stop (platform);
-  g_clear_object (&platform);
+  platform = NULL;
   return status;
 }

@@ -7,8 +7,9 @@
 
 #include "xpz-platform-test-util.h"
 
-XpzTestServer *
-xpz_test_server_new (const XpzPlatformOptions *options)
+static XpzTestServer *
+server_new (const XpzPlatformOptions *options,
+            gboolean                  demo)
 {
   XpzTestServer *ts = g_new0 (XpzTestServer, 1);
   XpzPlatformOptions defaults;
@@ -25,13 +26,31 @@ xpz_test_server_new (const XpzPlatformOptions *options)
   ts->db_path = g_build_filename (ts->dir, "platform.db", NULL);
   ts->server = xpz_platform_server_new (ts->db_path, options, &error);
   g_assert_no_error (error);
-  xpz_platform_server_set_now (ts->server, XPZ_TEST_NOW);
+  if (demo)
+    {
+      xpz_platform_server_seed_demo (ts->server, &error);
+      g_assert_no_error (error);
+    }
+  else
+    xpz_platform_server_set_now (ts->server, XPZ_TEST_NOW);
   xpz_platform_server_start_thread (ts->server, "127.0.0.1", 0, &error);
   g_assert_no_error (error);
   ts->url = g_strdup (xpz_platform_server_get_url (ts->server));
   g_assert_true (g_str_has_prefix (ts->url, "http://127.0.0.1:"));
   ts->session = soup_session_new_with_options ("timeout", 60, "max-conns", 64, "max-conns-per-host", 64, NULL);
   return ts;
+}
+
+XpzTestServer *
+xpz_test_server_new (const XpzPlatformOptions *options)
+{
+  return server_new (options, FALSE);
+}
+
+XpzTestServer *
+xpz_test_demo_server_new (void)
+{
+  return server_new (NULL, TRUE);
 }
 
 void

@@ -32,6 +32,9 @@ typedef struct
 } XpzTestResponse;
 
 XpzTestServer   *xpz_test_server_new      (const XpzPlatformOptions *options);
+/* The demo platform (the app's built-in demo data) on the real clock: for the tests that
+ * drive the app's own sign-in, restore and sync against it. */
+XpzTestServer   *xpz_test_demo_server_new (void);
 void             xpz_test_server_free     (XpzTestServer   *ts);
 XpzTestResponse *xpz_test_request         (XpzTestServer   *ts,
                                            const char      *method,
@@ -69,5 +72,6 @@ void             xpz_test_set_privacy     (XpzTestServer   *ts,
                                            const char      *json);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XpzTestResponse, xpz_test_response_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (XpzTestServer, xpz_test_server_free)
 
 G_END_DECLS

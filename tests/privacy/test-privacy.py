@@ -624,6 +624,19 @@ def complete_deletions_31_days_later(platform):
         raise TestFailure(f"--complete-due-deletions printed {done.stdout!r}")
 
 
+def wait_until_erased():
+    """Nothing of the account is left on this computer: no file of the app's data (so none
+    holding a canary) and no secret of the account in the keyring."""
+    def erased():
+        found, n = data_files_with(CANARIES)
+        items = keyring_items()
+        return not found and n == 0 and "com.xpertaize" not in items \
+            and "attribute.account" not in items
+    wait_for(erased, "nothing of the account left on this computer", timeout=30)
+    found, n = data_files_with(CANARIES)
+    print(f"# after the deletion: {n} files, {len(found)} holding a canary")
+
+
 def test_R7_2_deletion_completes_and_leaves_nothing_locally():
     forget_everything()
     if data_files_with(())[1] or "attribute.account" in keyring_items():
@@ -655,16 +668,7 @@ def test_R7_2_deletion_completes_and_leaves_nothing_locally():
 
         press(app, "Check the Deletion Status", Atspi.Role.PUSH_BUTTON)
         app.wait_find("Welcome to XpertAIze", what="the welcome page after the erasure")
-
-        def erased():
-            found, _ = data_files_with(CANARIES)
-            return not found and "com.xpertaize" not in keyring_items() \
-                and "attribute.account" not in keyring_items()
-        wait_for(erased, "nothing of the account left on this computer", timeout=30)
-        found, n = data_files_with(CANARIES)
-        print(f"# after the deletion: {n} files, {len(found)} holding a canary")
-        if found or n:
-            raise TestFailure(f"left behind: {n} files, with canaries: {found}")
+        wait_until_erased()
     finally:
         app.kill()
         platform.stop()
@@ -694,10 +698,7 @@ def test_R7_2_deletion_completed_while_the_app_was_closed():
         wait_for(lambda: find_prefix(app, "Your account was deleted by the platform"),
                  "the app saying why the account is gone")
 
-        def erased():
-            found, n = data_files_with(CANARIES)
-            return not found and n == 0 and "attribute.account" not in keyring_items()
-        wait_for(erased, "nothing of the account left on this computer", timeout=30)
+        wait_until_erased()
         with open(os.path.join(os.environ["XDG_CONFIG_HOME"], "glib-2.0", "settings", "keyfile"),
                   encoding="utf-8") as f:
             keyfile = f.read()

@@ -109,34 +109,6 @@ raw_insert_func (XpzStore      *store,
   return error != NULL && *error != NULL ? NULL : GINT_TO_POINTER (TRUE);
 }
 
-static gpointer
-count_func (XpzStore      *store,
-            sqlite3       *db,
-            gpointer       data,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, data, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return g_memdup2 (&n, sizeof n);
-}
-
-static gint64
-count_in (XpzStore   *store,
-          const char *sql)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree gint64 *n = xpz_store_run_sync (store, FALSE, count_func, (gpointer) sql, &error);
-
-  g_assert_no_error (error);
-  return *n;
-}
-
 int
 main (int   argc,
       char *argv[])
@@ -256,11 +228,12 @@ main (int   argc,
 
   /* What was timed is all there: every match, and every candidate in the full-text index
    * (written in the same transactions as the rows). */
-  g_assert_cmpint (count_in (store, "SELECT count(*) FROM match"), ==, n);
-  g_assert_cmpint (count_in (store, "SELECT count(*) FROM candidate_fts"), ==, n);
-  g_assert_cmpint (count_in (store, "SELECT count(*) FROM candidate_fts"
-                                    " WHERE candidate_fts MATCH 'python'"), ==,
-                   count_in (store, "SELECT count(*) FROM candidate WHERE skills LIKE '%python%'"));
+  g_assert_cmpint (xpz_test_store_count (store, "SELECT count(*) FROM match"), ==, n);
+  g_assert_cmpint (xpz_test_store_count (store, "SELECT count(*) FROM candidate_fts"), ==, n);
+  g_assert_cmpint (xpz_test_store_count (store, "SELECT count(*) FROM candidate_fts"
+                                                " WHERE candidate_fts MATCH 'python'"), ==,
+                   xpz_test_store_count (store, "SELECT count(*) FROM candidate"
+                                                " WHERE skills LIKE '%python%'"));
 
   /* Where the time goes: the same pages fetched and parsed, nothing applied. */
   {

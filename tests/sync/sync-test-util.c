@@ -96,3 +96,32 @@ xpz_test_job_json (const char *title)
                           "\"currency\":\"MAD\",\"period\":\"month\"},\"contract_type\":\"CDI\","
                           "\"seniority\":\"mid\",\"languages\":[\"fr\"]}", title);
 }
+
+static gpointer
+count_func (XpzStore      *store,
+            sqlite3       *db,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, data, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return g_memdup2 (&n, sizeof n);
+}
+
+/* The one number @sql (a "SELECT count(*) …") reads from the local database. */
+gint64
+xpz_test_store_count (XpzStore   *store,
+                      const char *sql)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree gint64 *n = xpz_store_run_sync (store, FALSE, count_func, (gpointer) sql, &error);
+
+  g_assert_no_error (error);
+  return *n;
+}

@@ -38,5 +38,7 @@ XpzApiResponse *xpz_test_api              (XpzApiClient *client,
                                            const char   *idempotency_key,
                                            const char   *if_match);
 char           *xpz_test_job_json         (const char   *title);
+gint64          xpz_test_store_count      (XpzStore     *store,
+                                           const char   *sql);
 
 G_END_DECLS

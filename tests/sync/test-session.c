@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "xpz-platform-server.h"
+#include "xpz-platform-test-util.h"
 #include "xpz-session.h"
 
 /* Signing in, remembering and restoring sessions (R9.1), against the real platform on
@@ -12,7 +13,6 @@
  * with XPZ_TEST_NO_KEYRING=1). */
 
 static XpzPlatformServer *platform;
-static char *platform_dir;
 
 static gboolean
 have_keyring (void)
@@ -268,24 +268,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *db = NULL;
-  XpzPlatformOptions options;
+  g_autoptr (XpzTestServer) demo = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  platform_dir = g_dir_make_tmp ("xpz-session-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (platform_dir, "platform.db", NULL);
-  xpz_platform_options_init (&options);
-  options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
-  platform = xpz_platform_server_new (db, &options, &error);
-  g_assert_no_error (error);
-  xpz_platform_server_seed_demo (platform, &error);
-  g_assert_no_error (error);
-  xpz_platform_server_start_thread (platform, "127.0.0.1", 0, &error);
-  g_assert_no_error (error);
+  demo = xpz_test_demo_server_new ();
+  platform = demo->server;
 
   if (have_keyring ())
     {
@@ -299,7 +288,6 @@ main (int   argc,
                      test_no_secret_service);
 
   status = g_test_run ();
-  xpz_platform_server_stop (platform);
-  g_clear_object (&platform);
+  platform = NULL;
   return status;
 }

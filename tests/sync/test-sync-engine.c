@@ -534,40 +534,11 @@ pull (gpointer fixture)
   return w.n;
 }
 
-static gpointer
-count_rows_func (XpzStore      *store,
-                 sqlite3       *db,
-                 gpointer       data,
-                 GCancellable  *cancellable,
-                 GError       **error)
-{
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, data, -1, &stmt, NULL), ==, SQLITE_OK);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return g_memdup2 (&n, sizeof n);
-}
-
-static gint64
-local_count_in (XpzStore   *store,
-                const char *sql)
-{
-  g_autoptr (GError) error = NULL;
-  g_autofree gint64 *n = xpz_store_run_sync (store, FALSE, count_rows_func, (gpointer) sql,
-                                             &error);
-
-  g_assert_no_error (error);
-  return *n;
-}
-
 static gint64
 local_count (Fixture    *f,
              const char *sql)
 {
-  return local_count_in (f->store, sql);
+  return xpz_test_store_count (f->store, sql);
 }
 
 static gpointer
@@ -749,7 +720,7 @@ test_account_syncs_local_changes (Fixture       *f,
   g_assert_null (xpz_account_get_last_error (account));
 
   /* Received too: the job is in the account's own database. */
-  while (local_count_in (xpz_account_get_store (account),
+  while (xpz_test_store_count (xpz_account_get_store (account),
                          "SELECT count(*) FROM job WHERE title = 'Data engineer 9'") != 1)
     g_main_context_iteration (NULL, TRUE);
   xpz_account_close (account);
