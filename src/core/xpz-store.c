@@ -15,6 +15,7 @@
 #include "xpz-fold.h"
 #include "xpz-paths.h"
 #include "xpz-store.h"
+#include "xpz-store-private.h"
 #include "xpz-validate.h"
 
 /* One SQLite database per account, at
@@ -588,6 +589,14 @@ static const char * const migrations[] = {
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == XPZ_STORE_SCHEMA_VERSION);
+
+const char *
+xpz_store_migration_sql (int version)
+{
+  g_return_val_if_fail (version >= 1 && version <= XPZ_STORE_SCHEMA_VERSION, NULL);
+
+  return migrations[version - 1];
+}
 
 /* --- GObject ----------------------------------------------------------- */
 

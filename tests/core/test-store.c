@@ -11,6 +11,7 @@
 #include "test-util.h"
 #include "xpz-paths.h"
 #include "xpz-store.h"
+#include "xpz-store-private.h"
 #include "xpz-validate.h"
 
 static XpzStore *
@@ -269,44 +270,32 @@ raw_exec (const char *path,
 static void
 test_migrations_v6_matches (void)
 {
-  g_autoptr(XpzStore) store = open_store ("migrate-v6-matches");
+  g_autoptr(XpzStore) store = xpz_store_new ("migrate-v6-matches");
   g_autoptr(GBytes) key = test_key ();
   g_autoptr(GError) error = NULL;
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "core", "store-v1.db", NULL);
   g_autofree char *path = g_strdup (xpz_store_get_path (store));
   gint64 kept;
 
-  xpz_store_close (store);
-  /* The match table as versions 2 to 6 made it, with rows in it. */
+  /* A version-6 database, made from the first released one by migrations 2 to 6
+   * themselves, with matches in it. */
+  test_copy_file (fixture, path);
+  for (int version = 2; version <= 6; version++)
+    {
+      g_autofree char *sql = g_strdup_printf ("BEGIN; %s; PRAGMA user_version = %d; COMMIT;",
+                                              xpz_store_migration_sql (version), version);
+
+      g_assert_cmpint (raw_exec (path, sql), ==, SQLITE_OK);
+    }
+  g_assert_cmpint (file_user_version (path), ==, 6);
   g_assert_cmpint (raw_exec (path,
-    "BEGIN;"
-    "DROP TABLE match;"
-    "CREATE TABLE match ("
-    "  id INTEGER PRIMARY KEY,"
-    "  remote_id TEXT UNIQUE,"
-    "  job_id INTEGER REFERENCES job (id) ON DELETE CASCADE,"
-    "  candidate_id INTEGER REFERENCES candidate (id) ON DELETE CASCADE,"
-    "  score REAL NOT NULL CHECK (score >= 0 AND score <= 1),"
-    "  explanation TEXT NOT NULL DEFAULT '{}' CHECK (json_valid (explanation)),"
-    "  created_at INTEGER NOT NULL, points INTEGER NOT NULL DEFAULT 0"
-    "  CHECK (points >= 0 AND points <= 100), stage TEXT NOT NULL DEFAULT 'new'"
-    "  CHECK (stage IN ('new', 'reviewing', 'contacted', 'interviewing', 'offer', 'hired',"
-    "                   'rejected')), note BLOB, shared INTEGER NOT NULL DEFAULT 0"
-    "  CHECK (shared IN (0, 1)), intro_status TEXT"
-    "  CHECK (intro_status IN ('pending', 'accepted', 'declined')), intro_message TEXT,"
-    "  intro_at INTEGER);"
-    "CREATE INDEX match_by_job ON match (job_id, score DESC);"
-    "CREATE INDEX match_by_candidate ON match (candidate_id, score DESC);"
-    "CREATE INDEX match_ranked ON match (job_id, points DESC, id, candidate_id, shared, stage);"
-    "CREATE INDEX match_ranked_candidate ON match (candidate_id, points DESC, id);"
     "INSERT INTO job (id, remote_id, title) VALUES (7, '7', 'Data engineer');"
     "INSERT INTO candidate (id, remote_id, headline) VALUES (11, '11', 'senior'), (12, '12', 'mid');"
     "INSERT INTO match (id, remote_id, job_id, candidate_id, score, explanation, created_at,"
     "                   points, stage, note, shared, intro_status, intro_message, intro_at)"
     "  VALUES (3, '7:11', 7, 11, 0.9, '{\"factors\":[]}', 100, 90, 'offer', x'00ff10', 1,"
     "          'accepted', 'Hello', 200),"
-    "         (4, '7:12', 7, 12, 0.5, '{}', 100, 50, 'new', NULL, 0, NULL, NULL, NULL);"
-    "PRAGMA user_version = 6;"
-    "COMMIT;"), ==, SQLITE_OK);
+    "         (4, '7:12', 7, 12, 0.5, '{}', 100, 50, 'new', NULL, 0, NULL, NULL, NULL);"), ==, SQLITE_OK);
 
   xpz_store_open (store, key, &error);
   g_assert_no_error (error);
