@@ -211,6 +211,46 @@ xpz_api_response_get_etag (XpzApiResponse *self)
   return self->etag;
 }
 
+/* The dash before the version in @etag, `"job-7"` (quotes included), and the version;
+ * NULL if @etag is not of that form. */
+static const char *
+etag_parse (const char *etag,
+            gint64     *version)
+{
+  gsize len = etag != NULL ? strlen (etag) : 0;
+  const char *dash;
+  const char *digits;
+  gint64 n = 0;
+
+  if (len < 5 || etag[0] != '"' || etag[len - 1] != '"')
+    return NULL;
+  dash = g_strrstr_len (etag, (gssize) len, "-");
+  if (dash == NULL || dash == etag + 1 || dash + 1 == etag + len - 1)
+    return NULL;
+  for (digits = dash + 1; digits < etag + len - 1; digits++)
+    {
+      if (!g_ascii_isdigit (*digits) || n > (G_MAXINT64 - 9) / 10)
+        return NULL;
+      n = n * 10 + (*digits - '0');
+    }
+  *version = n;
+  return dash;
+}
+
+/**
+ * xpz_etag_version:
+ * @etag: (nullable): one of the platform's versioned ETags, `"job-7"` (quotes included)
+ *
+ * Returns: the version, 7, or -1 if @etag is not of that form
+ */
+gint64
+xpz_etag_version (const char *etag)
+{
+  gint64 version = -1;
+
+  return etag_parse (etag, &version) != NULL ? version : -1;
+}
+
 /**
  * xpz_etag_next:
  * @etag: (nullable): one of the platform's versioned ETags, `"job-7"` (quotes included)
@@ -224,25 +264,12 @@ xpz_api_response_get_etag (XpzApiResponse *self)
 char *
 xpz_etag_next (const char *etag)
 {
-  gsize len = etag != NULL ? strlen (etag) : 0;
-  const char *dash;
-  const char *digits;
-  guint64 n = 0;
+  gint64 version = -1;
+  const char *dash = etag_parse (etag, &version);
 
-  if (len < 5 || etag[0] != '"' || etag[len - 1] != '"')
+  if (dash == NULL || version == G_MAXINT64)
     return NULL;
-  dash = g_strrstr_len (etag, (gssize) len, "-");
-  if (dash == NULL || dash == etag + 1)
-    return NULL;
-  for (digits = dash + 1; digits < etag + len - 1; digits++)
-    {
-      if (!g_ascii_isdigit (*digits) || n > G_MAXINT64 / 10 - 1)
-        return NULL;
-      n = n * 10 + (guint64) (*digits - '0');
-    }
-  if (digits == dash + 1)
-    return NULL;
-  return g_strdup_printf ("%.*s%" G_GUINT64_FORMAT "\"", (int) (dash + 1 - etag), etag, n + 1);
+  return g_strdup_printf ("%.*s%" G_GINT64_FORMAT "\"", (int) (dash + 1 - etag), etag, version + 1);
 }
 
 /* Seconds to wait before trying again, or -1 when the platform gave none. */

@@ -68,6 +68,7 @@ gboolean        xpz_api_response_get_member         (XpzApiResponse *self,
 JsonNode       *xpz_api_response_get_body           (XpzApiResponse *self);
 JsonObject     *xpz_api_response_get_object         (XpzApiResponse *self);
 const char     *xpz_api_response_get_etag           (XpzApiResponse *self);
+gint64          xpz_etag_version                    (const char     *etag);
 char           *xpz_etag_next                       (const char     *etag);
 gint64          xpz_api_response_get_retry_after    (XpzApiResponse *self);
 const char     *xpz_api_response_get_error_code     (XpzApiResponse *self);

@@ -127,28 +127,6 @@ xpz_profile_normalise (JsonNode *profile)
     json_object_set_boolean_member (preferences, "relocate", FALSE);
 }
 
-/* The version in "\"profile-7\"", or -1. */
-static gint64
-etag_version (const char *etag)
-{
-  const char *dash = etag != NULL ? strrchr (etag, '-') : NULL;
-  char *end = NULL;
-  gint64 n;
-
-  if (dash == NULL)
-    return -1;
-  n = g_ascii_strtoll (dash + 1, &end, 10);
-  return end != dash + 1 && n >= 0 ? n : -1;
-}
-
-/* "\"profile-7\"" → "\"profile-8\"": the ETag a PUT made against @etag leaves behind
- * (every accepted PUT moves the version by one). */
-char *
-xpz_profile_next_etag (const char *etag)
-{
-  return xpz_etag_next (etag);
-}
-
 /* --- in a store transaction --------------------------------------------------------- */
 
 static sqlite3_stmt *
@@ -467,7 +445,7 @@ save_func (XpzStore      *store,
   g_clear_pointer (&current, json_node_unref);
   xpz_profile_normalise (r->profile);
   body = json_to_string (r->profile, FALSE);
-  next = xpz_profile_next_etag (etag);
+  next = xpz_etag_next (etag);
   if (!xpz_profile_write (db, r->key, r->profile, next, now, error))
     return NULL;
   id = xpz_outbox_add (db, r->key, "PUT", XPZ_PROFILE_PATH, body, etag, NULL, now, error);
@@ -519,7 +497,7 @@ adopt_func (XpzStore      *store,
   current = xpz_profile_read (db, r->key, &current_etag, NULL);
   /* An answer older than what is held (it left the platform before our last edit
    * arrived there) is not taken. */
-  if (etag_version (r->etag) >= 0 && etag_version (r->etag) < etag_version (current_etag))
+  if (xpz_etag_version (r->etag) >= 0 && xpz_etag_version (r->etag) < xpz_etag_version (current_etag))
     return GINT_TO_POINTER (TRUE);
   if (current != NULL && json_node_equal (current, r->profile) &&
       (r->etag == NULL || g_strcmp0 (current_etag, r->etag) == 0))

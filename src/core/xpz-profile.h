@@ -31,7 +31,6 @@ JsonObject *xpz_profile_ensure_object (JsonObject  *parent,
 JsonArray  *xpz_profile_ensure_array  (JsonObject  *parent,
                                        const char  *member);
 void        xpz_profile_normalise     (JsonNode    *profile);
-char       *xpz_profile_next_etag     (const char  *etag);
 
 /* In a store transaction (XpzStoreFunc). */
 JsonNode   *xpz_profile_read          (sqlite3     *db,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sync-test-util.h"
+#include "xpz-api-response.h"
 #include "xpz-crypto.h"
 #include "xpz-document-type.h"
 #include "xpz-platform-server.h"
@@ -186,8 +187,8 @@ test_normalise_and_etag (void)
     "{\"basics\":{\"name\":\"  \",\"email\":\"\",\"phone\":null,\"location\":{\"city\":\"\"}},"
     "\"skills\":[{\"name\":\"\"},{\"name\":\"SQL\"}]}", NULL);
   g_autofree char *text = NULL;
-  g_autofree char *next = xpz_profile_next_etag ("\"profile-7\"");
-  g_autofree char *bad = xpz_profile_next_etag ("garbage");
+  g_autofree char *next = xpz_etag_next ("\"profile-7\"");
+  g_autofree char *bad = xpz_etag_next ("garbage");
 
   /* Empty values go (the platform refuses an empty e-mail address); lists stay. */
   xpz_profile_normalise (p);

@@ -10,6 +10,7 @@
 #include "xpz-employer-data.h"
 #include "xpz-parked-change.h"
 #include "xpz-platform-server.h"
+#include "xpz-platform-test-util.h"
 
 /* B3 and R9.3 for job postings: an edit is sent with If-Match, the version of the
  * posting it was made against. The recruiter's account edits the demo postings while
@@ -517,30 +518,23 @@ test_next_etag (void)
   g_assert_null (xpz_etag_next ("\"job-7x\""));
   g_assert_null (xpz_etag_next ("\"-7\""));
   g_assert_null (xpz_etag_next ("\"job-99999999999999999999\""));
+  g_assert_cmpint (xpz_etag_version ("\"job-7\""), ==, 7);
+  g_assert_cmpint (xpz_etag_version ("\"a-b-0\""), ==, 0);
+  g_assert_cmpint (xpz_etag_version ("job-7"), ==, -1);
+  g_assert_cmpint (xpz_etag_version ("\"job-7x\""), ==, -1);
+  g_assert_cmpint (xpz_etag_version (NULL), ==, -1);
 }
 
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *db = NULL;
-  XpzPlatformOptions options;
+  g_autoptr (XpzTestServer) demo = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
 
-  dir = g_dir_make_tmp ("xpz-job-versions-XXXXXX", &error);
-  g_assert_no_error (error);
-  db = g_build_filename (dir, "platform.db", NULL);
-  xpz_platform_options_init (&options);
-  options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
-  platform = xpz_platform_server_new (db, &options, &error);
-  g_assert_no_error (error);
-  xpz_platform_server_seed_demo (platform, &error);
-  g_assert_no_error (error);
-  xpz_platform_server_start_thread (platform, "127.0.0.1", 0, &error);
-  g_assert_no_error (error);
+  demo = xpz_test_demo_server_new ();
+  platform = demo->server;
 
   g_test_add_func ("/employer/B3/job/next-etag", test_next_etag);
   g_test_add ("/employer/B3/job/version-in-feed", Fixture, NULL, fixture_setup,
@@ -550,8 +544,6 @@ main (int argc, char *argv[])
   g_test_add ("/employer/B3/job/two-edits-in-a-row", Fixture, NULL, fixture_setup,
               test_two_edits_in_a_row, fixture_teardown);
   status = g_test_run ();
-
-  xpz_platform_server_stop (platform);
-  g_clear_object (&platform);
+  platform = NULL;
   return status;
 }
