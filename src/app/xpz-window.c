@@ -730,47 +730,68 @@ deletion_check_free (DeletionCheck *c)
   g_free (c);
 }
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DeletionCheck, deletion_check_free)
+
 static void
 deletion_checked_cb (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  DeletionCheck *c = user_data;
+  g_autoptr (DeletionCheck) c = user_data;
   XpzWindow *self = c->self;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonObject) status = xpz_deletion_check_finish (XPZ_API_CLIENT (source), result, &error);
+  g_autoptr (GDateTime) when = NULL;
+  g_autoptr (GDateTime) local = NULL;
+  g_autofree char *date = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      deletion_check_free (c);
-      return;
-    }
+    return;
   if (!xpz_deletion_is_completed (status))
     {
       toast (self, c->message);
-      deletion_check_free (c);
       return;
     }
   /* Done as the user asked, while the app was closed: erase this computer's copy (its
    * database, files, tokens and at-rest key) and say so. */
-  {
-    g_autoptr (GDateTime) when = g_date_time_new_from_iso8601 (
-      json_object_get_string_member_with_default (status, "completed_at", ""), NULL);
-    g_autoptr (GDateTime) local = when != NULL ? g_date_time_to_local (when) : NULL;
-    g_autofree char *date = local != NULL ? g_date_time_format (local, "%x") : NULL;
+  when = g_date_time_new_from_iso8601 (json_object_get_string_member_with_default (status, "completed_at", ""),
+                                       NULL);
+  local = when != NULL ? g_date_time_to_local (when) : NULL;
+  date = local != NULL ? g_date_time_format (local, "%x") : NULL;
+  xpz_deletion_forget (self->settings, xpz_api_client_get_base_url (xpz_session_get_client (c->session)),
+                       xpz_session_get_account_id (c->session));
+  g_free (self->erased_notice);
+  self->erased_notice = date != NULL
+                        ? g_strdup_printf (_("Your account was deleted by the platform on %s, as you asked. "
+                                             "This computer’s copy of it was erased too."), date)
+                        : g_strdup (_("Your account was deleted by the platform, as you asked. "
+                                      "This computer’s copy of it was erased too."));
+  xpz_session_sign_out_async (c->session, FALSE, self->cancellable, sign_out_erase_cb,
+                              g_object_ref (self));
+}
 
-    xpz_deletion_forget (self->settings, xpz_api_client_get_base_url (xpz_session_get_client (c->session)),
-                         xpz_session_get_account_id (c->session));
-    g_free (self->erased_notice);
-    self->erased_notice = date != NULL
-                          ? g_strdup_printf (_("Your account was deleted by the platform on %s, as you asked. "
-                                               "This computer’s copy of it was erased too."), date)
-                          : g_strdup (_("Your account was deleted by the platform, as you asked. "
-                                        "This computer’s copy of it was erased too."));
-    xpz_session_sign_out_async (c->session, FALSE, self->cancellable, sign_out_erase_cb,
-                                g_object_ref (self));
-  }
-  deletion_check_free (c);
+/* If this computer asked for @session's account to be deleted, checks whether that is
+ * done (taking @message, said if it is not) and returns TRUE. */
+static gboolean
+check_pending_deletion (XpzWindow   *self,
+                        XpzSession  *session,
+                        char       **message)
+{
+  XpzApiClient *client = xpz_session_get_client (session);
+  gint64 request_id = 0;
+  g_autofree char *receipt = NULL;
+  DeletionCheck *c;
+
+  if (!xpz_deletion_lookup (self->settings, xpz_api_client_get_base_url (client),
+                            xpz_session_get_account_id (session), &request_id, &receipt))
+    return FALSE;
+  c = g_new0 (DeletionCheck, 1);
+  c->self = g_object_ref (self);
+  c->session = g_object_ref (session);
+  c->message = g_steal_pointer (message);
+  xpz_deletion_check_async (client, request_id, receipt, self->cancellable,
+                            deletion_checked_cb, c);
+  return TRUE;
 }
 
 static void
@@ -791,27 +812,11 @@ restore_cb (GObject      *source,
         return;
       message = g_strdup_printf (_("Sign in again: %s"), error->message);
       gtk_stack_set_visible_child_name (self->main_stack, "welcome");
-      {
-        gint64 request_id = 0;
-        g_autofree char *receipt = NULL;
-
-        /* Every session of a deleted account is gone: a deletion this computer asked for
-         * may be why (R7.2). */
-        if (g_error_matches (error, XPZ_API_ERROR, XPZ_API_ERROR_UNAUTHORIZED) &&
-            xpz_deletion_lookup (self->settings, xpz_api_client_get_base_url (xpz_session_get_client (session)),
-                                 xpz_session_get_account_id (session), &request_id, &receipt))
-          {
-            DeletionCheck *c = g_new0 (DeletionCheck, 1);
-
-            c->self = g_object_ref (self);
-            c->session = g_object_ref (session);
-            c->message = g_steal_pointer (&message);
-            xpz_deletion_check_async (xpz_session_get_client (session), request_id, receipt,
-                                      self->cancellable, deletion_checked_cb, c);
-            return;
-          }
-      }
-      toast (self, message);
+      /* Every session of a deleted account is gone: a deletion this computer asked for
+       * may be why (R7.2). */
+      if (!g_error_matches (error, XPZ_API_ERROR, XPZ_API_ERROR_UNAUTHORIZED) ||
+          !check_pending_deletion (self, session, &message))
+        toast (self, message);
       return;
     }
   show_session (self, session, FALSE);
