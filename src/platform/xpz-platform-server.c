@@ -650,26 +650,67 @@ request_clear (XpzRequest *req)
   g_free (req->retry_after);
 }
 
-/* Splits "/api/v1/a/b" into {"a", "b"}; FALSE if it is not under /api/v1. */
+/* Checks one path segment: not empty, not "." or "..", UTF-8, no control character. */
 static gboolean
+segment_valid (const char *seg)
+{
+  if (seg[0] == '\0' || g_str_equal (seg, ".") || g_str_equal (seg, ".."))
+    return FALSE;
+  if (!g_utf8_validate (seg, -1, NULL))
+    return FALSE;
+  for (const char *p = seg; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || c == 0x7f)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+typedef enum
+{
+  PATH_OK,
+  PATH_UNKNOWN,   /* not under /api/v1: 404 */
+  PATH_INVALID,   /* a malformed segment: 400 */
+} PathResult;
+
+/* Splits "/api/v1/a/b" into {"a", "b"}. @path is the URI's path as SoupServer hands it,
+ * already percent-decoded once; it is NOT decoded again (a second decoding turned
+ * "%2500" into a NUL). One trailing slash is allowed; any other empty segment, "." and
+ * "..", invalid UTF-8 and control characters are refused. */
+static PathResult
 split_path (const char   *path,
             char       ***segs,
             guint        *n_segs)
 {
   g_auto(GStrv) parts = NULL;
-  GPtrArray *out;
+  g_autoptr(GPtrArray) out = NULL;
+  guint n_parts;
 
-  if (!g_str_has_prefix (path, "/api/v1/") && !g_str_equal (path, "/api/v1"))
-    return FALSE;
-  parts = g_strsplit (path + strlen ("/api/v1"), "/", -1);
-  out = g_ptr_array_new ();
-  for (guint i = 0; parts[i] != NULL; i++)
-    if (parts[i][0] != '\0')
-      g_ptr_array_add (out, g_uri_unescape_string (parts[i], NULL));
+  *segs = NULL;
+  *n_segs = 0;
+  if (path == NULL || (!g_str_has_prefix (path, "/api/v1/") && !g_str_equal (path, "/api/v1")))
+    return PATH_UNKNOWN;
+  out = g_ptr_array_new_with_free_func (g_free);
+  path += strlen ("/api/v1");
+  if (*path == '/')
+    path++;
+  parts = g_strsplit (path, "/", -1);
+  n_parts = g_strv_length (parts);
+  for (guint i = 0; i < n_parts; i++)
+    {
+      if (parts[i][0] == '\0' && i == n_parts - 1)
+        break;
+      if (!segment_valid (parts[i]))
+        return PATH_INVALID;
+      g_ptr_array_add (out, g_strdup (parts[i]));
+    }
   *n_segs = out->len;
   g_ptr_array_add (out, NULL);
-  *segs = (char **) g_ptr_array_free (out, FALSE);
-  return TRUE;
+  g_ptr_array_set_free_func (out, NULL);
+  *segs = (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+  return PATH_OK;
 }
 
 static void
@@ -687,6 +728,7 @@ handle (XpzPlatformServer *self,
   g_autoptr(GBytes) bytes = NULL;
   gboolean mutating;
   gboolean replayed = FALSE;
+  PathResult path_result;
 
   req.server = self;
   req.db = self->db;
@@ -699,9 +741,13 @@ handle (XpzPlatformServer *self,
 
   g_debug ("%s %s", req.method, path);   /* never headers: Authorization stays out of logs */
 
-  if (!split_path (path, &req.segs, &req.n_segs))
+  path_result = split_path (path, &req.segs, &req.n_segs);
+  if (path_result != PATH_OK)
     {
-      xpz_request_error (&req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
+      if (path_result == PATH_INVALID)
+        xpz_request_error (&req, SOUP_STATUS_BAD_REQUEST, "invalid_path", "The request path is malformed");
+      else
+        xpz_request_error (&req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
       apply_response (&req);
       request_clear (&req);
       return;
