@@ -9,6 +9,7 @@
 
 #include "xpz-api-client.h"
 #include "xpz-json-scan.h"
+#include "xpz-json-strict.h"
 
 /* The platform API over HTTP: one SoupSession per client, TLS always verified (there is
  * no certificate-override code anywhere in the app), plain HTTP only to loopback, a
@@ -223,7 +224,6 @@ parse_thread (GTask        *task,
               GCancellable *cancellable)
 {
   CallData *data = task_data;
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   g_autoptr (JsonNode) body = NULL;
   g_autoptr (GError) error = NULL;
   gsize len;
@@ -251,14 +251,15 @@ parse_thread (GTask        *task,
       return;
     }
 
-  if (!json_parser_load_from_data (parser, text, (gssize) len, &error))
+  /* Strict RFC 8259 before json-glib: a comment bomb is an error, not a stack overflow. */
+  body = xpz_json_parse_strict (text, (gssize) len, XPZ_JSON_STRICT_DEFAULT_DEPTH, &error);
+  if (body == NULL)
     {
       g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
                                _("The platform’s answer is not valid JSON (%s)"),
                                error->message);
       return;
     }
-  body = json_parser_steal_root (parser);
   g_task_return_pointer (task,
                          xpz_api_response_new (data->status, body, data->etag, data->retry_after),
                          g_object_unref);

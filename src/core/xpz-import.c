@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "xpz-import.h"
+#include "xpz-json-strict.h"
 #include "xpz-validate.h"
 #include "xpz-zip.h"
 
@@ -388,37 +389,6 @@ xpz_import_normalize_date (const char *text)
 /* ---- JSON Resume ---- */
 
 /* json-glib parses recursively: refuse absurd nesting before it does. */
-static gboolean
-nesting_too_deep (const char *data,
-                  gsize       len)
-{
-  int depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > MAX_DEPTH)
-            return TRUE;
-        }
-      else if (c == '}' || c == ']')
-        depth--;
-    }
-  return FALSE;
-}
-
 static char *
 work_summary (JsonObject *item)
 {
@@ -493,7 +463,7 @@ xpz_import_json_resume (const char  *data,
   static const char *const education_names[] = { "institution", "area", "studyType", NULL };
   static const char *const skill_names[] = { "name", "level", NULL };
   static const char *const language_names[] = { "language", "fluency", NULL };
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) parsed = NULL;
   g_autoptr (GError) parse_error = NULL;
   g_autoptr (JsonNode) result = NULL;
   JsonObject *root, *basics, *from_basics, *location, *from_location;
@@ -520,25 +490,27 @@ xpz_import_json_resume (const char  *data,
                            _("This file is not a JSON document (it is not text)."));
       return NULL;
     }
-  if (nesting_too_deep (data, len))
+  /* Strict RFC 8259 (no comments), nesting checked before json-glib recurses. */
+  parsed = xpz_json_parse_strict (data, (gssize) len, MAX_DEPTH, &parse_error);
+  if (parsed == NULL && g_error_matches (parse_error, XPZ_JSON_SCAN_ERROR, XPZ_JSON_SCAN_ERROR_TOO_DEEP))
     {
       g_set_error_literal (error, XPZ_IMPORT_ERROR, XPZ_IMPORT_ERROR_INVALID_JSON,
                            _("This JSON document is nested too deeply to be a résumé."));
       return NULL;
     }
-  if (!json_parser_load_from_data (parser, data, (gssize) len, &parse_error))
+  if (parsed == NULL)
     {
       g_set_error (error, XPZ_IMPORT_ERROR, XPZ_IMPORT_ERROR_INVALID_JSON,
                    _("This file is not valid JSON: %s"), parse_error->message);
       return NULL;
     }
-  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (!JSON_NODE_HOLDS_OBJECT (parsed))
     {
       g_set_error_literal (error, XPZ_IMPORT_ERROR, XPZ_IMPORT_ERROR_NOT_JSON_RESUME,
                            _("This is not a JSON Resume file: it does not describe a person."));
       return NULL;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (parsed);
   if (!check_member_type (root, "basics", JSON_NODE_OBJECT, error))
     return NULL;
   for (guint i = 0; i < G_N_ELEMENTS (sections); i++)

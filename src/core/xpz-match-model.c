@@ -8,6 +8,7 @@
 #include "xpz-crypto.h"
 #include "xpz-explain.h"
 #include "xpz-fold.h"
+#include "xpz-json-strict.h"
 #include "xpz-match-model.h"
 
 /* A ranked (score, then id) GListModel of matches that stays instant at 100 000 rows.
@@ -457,7 +458,7 @@ read_rows (sqlite3       *db,
       /* The words for the factors are made here, on the worker, not when a row is bound. */
       if (explanation != NULL)
         {
-          g_autoptr (JsonNode) node = json_from_string (explanation, NULL);
+          g_autoptr (JsonNode) node = xpz_json_parse_strict (explanation, -1, XPZ_JSON_STRICT_DEFAULT_DEPTH, NULL);
           JsonObject *o = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
           JsonNode *factors = o != NULL ? json_object_get_member (o, "factors") : NULL;
 

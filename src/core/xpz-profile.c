@@ -8,6 +8,7 @@
 
 #include "xpz-api-response.h"
 #include "xpz-crypto.h"
+#include "xpz-json-strict.h"
 #include "xpz-profile.h"
 #include "xpz-sync-engine.h"
 
@@ -160,7 +161,7 @@ xpz_profile_read (sqlite3  *db,
 {
   g_autofree char *aad = xpz_crypto_aad (XPZ_PROFILE_TABLE, "body", 1);
   g_autoptr (GBytes) plain = NULL;
-  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (JsonNode) parsed = NULL;
   sqlite3_stmt *stmt;
   JsonNode *node;
   int rc;
@@ -190,10 +191,9 @@ xpz_profile_read (sqlite3  *db,
   if (plain == NULL)
     return NULL;
 
-  parser = json_parser_new ();
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (plain, NULL),
-                                   (gssize) g_bytes_get_size (plain), NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  parsed = xpz_json_parse_strict (g_bytes_get_data (plain, NULL), (gssize) g_bytes_get_size (plain),
+                                  XPZ_JSON_STRICT_DEFAULT_DEPTH, NULL);
+  if (parsed == NULL || !JSON_NODE_HOLDS_OBJECT (parsed))
     {
       g_set_error_literal (error, XPZ_PROFILE_ERROR, XPZ_PROFILE_ERROR_INVALID,
                            _("Your saved profile cannot be read; it will be fetched again from the platform."));
@@ -201,7 +201,7 @@ xpz_profile_read (sqlite3  *db,
         g_clear_pointer (etag, g_free);
       return NULL;
     }
-  node = json_node_copy (json_parser_get_root (parser));
+  node = g_steal_pointer (&parsed);
   xpz_profile_normalise (node);
   return node;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "xpz-crypto.h"
+#include "xpz-json-strict.h"
 #include "xpz-secrets.h"
 
 /* Credentials and the at-rest key live only in the Secret Service (R9.1).
@@ -133,16 +134,17 @@ XpzCredentials *
 xpz_credentials_from_json (const char  *json,
                            GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonNode) parsed = NULL;
   g_autoptr(XpzCredentials) credentials = xpz_credentials_new ();
   JsonObject *object;
   const char *key;
 
-  if (json == NULL || !json_parser_load_from_data (parser, json, -1, NULL) ||
-      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (json != NULL)
+    parsed = xpz_json_parse_strict (json, -1, XPZ_JSON_STRICT_DEFAULT_DEPTH, NULL);
+  if (parsed == NULL || !JSON_NODE_HOLDS_OBJECT (parsed))
     goto invalid;
 
-  object = json_node_get_object (json_parser_get_root (parser));
+  object = json_node_get_object (parsed);
   credentials->access_token = g_strdup (json_object_get_string_member_with_default (object, "access_token", NULL));
   credentials->refresh_token = g_strdup (json_object_get_string_member_with_default (object, "refresh_token", NULL));
   credentials->expires_at = json_object_get_int_member_with_default (object, "expires_at", 0);

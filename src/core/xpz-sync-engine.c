@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "xpz-crypto.h"
+#include "xpz-json-strict.h"
 #include "xpz-parked-change.h"
 #include "xpz-sync-engine-private.h"
 
@@ -856,15 +857,15 @@ send_row (GTask *task)
     {
       g_autofree char *aad = body_aad (row->idempotency_key);
       g_autoptr (GBytes) plain = NULL;
-      g_autoptr (JsonParser) parser = json_parser_new ();
       GError *error = NULL;
       gsize len;
       const guint8 *data = g_bytes_get_data (row->sealed_body, &len);
 
       plain = xpz_crypto_decrypt (self->key, data, len, aad, &error);
-      if (plain == NULL ||
-          !json_parser_load_from_data (parser, g_bytes_get_data (plain, NULL),
-                                       (gssize) g_bytes_get_size (plain), &error))
+      if (plain != NULL)
+        body = xpz_json_parse_strict (g_bytes_get_data (plain, NULL), (gssize) g_bytes_get_size (plain),
+                                      XPZ_JSON_STRICT_DEFAULT_DEPTH, &error);
+      if (body == NULL)
         {
           /* Unreadable with this key: keep it, and say so. */
           g_warning ("Outbox row %" G_GINT64_FORMAT " cannot be read: %s", row->id,
@@ -873,7 +874,6 @@ send_row (GTask *task)
           g_clear_error (&error);
           return;
         }
-      body = json_parser_steal_root (parser);
     }
 
   xpz_api_client_call_async (xpz_session_get_client (self->session), row->method, row->path,
@@ -1009,7 +1009,8 @@ unseal_json (GBytes        *key,
 
   if (plain == NULL)
     return NULL;
-  return json_from_string (g_bytes_get_data (plain, NULL), NULL);
+  return xpz_json_parse_strict (g_bytes_get_data (plain, NULL), (gssize) g_bytes_get_size (plain),
+                                XPZ_JSON_STRICT_DEFAULT_DEPTH, NULL);
 }
 
 static gpointer

@@ -5,10 +5,11 @@
 
 #include <string.h>
 
+#include "xpz-json-strict.h"
 #include "xpz-platform-private.h"
 
-/* JSON helpers: serialisation, the canonical form hashed by the ledger, and a parser
- * that refuses invalid UTF-8 and nesting deeper than a limit before json-glib sees it. */
+/* JSON helpers: serialisation, the canonical form hashed by the ledger, and the request
+ * body parser (libxpz-common's strict one). */
 
 char *
 xpz_platform_json_to_string (JsonNode *node,
@@ -140,69 +141,23 @@ xpz_platform_json_canonical (JsonNode *node)
   return g_string_free (out, FALSE);
 }
 
-static gboolean
-check_depth (const char *text,
-             gsize       length,
-             guint       max_depth)
-{
-  guint depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = text[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > max_depth)
-            return FALSE;
-        }
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
-    }
-  return TRUE;
-}
-
+/* Every request body: strict RFC 8259 (xpz_json_parse_strict(): UTF-8, no comments,
+ * nesting bounded before json-glib recurses). */
 JsonNode *
 xpz_platform_json_parse (const char  *text,
                          gssize       length,
                          guint        max_depth,
                          GError     **error)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  gsize len = length < 0 ? strlen (text) : (gsize) length;
+  g_autoptr(GError) strict_error = NULL;
+  JsonNode *node = xpz_json_parse_strict (text, length, max_depth, &strict_error);
 
-  if (!g_utf8_validate (text, len, NULL) || strnlen (text, len) != len)
+  if (node == NULL)
     {
-      g_set_error_literal (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_INVALID,
-                           "The body is not valid UTF-8 text");
+      g_set_error_literal (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_INVALID, strict_error->message);
       return NULL;
     }
-  if (!check_depth (text, len, max_depth))
-    {
-      g_set_error (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_INVALID,
-                   "The JSON is nested deeper than %u levels", max_depth);
-      return NULL;
-    }
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, text, (gssize) len, error))
-    return NULL;
-  if (json_parser_get_root (parser) == NULL)
-    {
-      g_set_error_literal (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_INVALID, "The body is empty");
-      return NULL;
-    }
-  return json_node_copy (json_parser_get_root (parser));
+  return node;
 }
 
 /* Parses JSON stored by the server itself; NULL if it is not an object. */

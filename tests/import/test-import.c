@@ -163,6 +163,35 @@ test_json_resume_mapping (void)
   g_assert_false (json_object_has_member (obj (profile), "interests"));
 }
 
+/* Issue #14 §1: a 2 MB JSON Resume of "[/\*]*\/" (json-glib takes comments; the old
+ * depth check did not see them) or of plain nesting is a clear error, not a crash. */
+static void
+test_json_resume_comment_bomb (void)
+{
+  const char *openers[] = { "[/*]*/", "{\"a\":[", "[ " };
+
+  for (guint k = 0; k < G_N_ELEMENTS (openers); k++)
+    {
+      g_autoptr (GString) bomb = g_string_new ("{\"basics\": ");
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) profile = NULL;
+      guint n = 0;
+
+      while (bomb->len < 2 * 1024 * 1024)
+        {
+          g_string_append (bomb, openers[k]);
+          n++;
+        }
+      for (guint i = 0; i < n; i++)
+        g_string_append (bomb, k == 1 ? "]}" : "]");
+      g_string_append_c (bomb, '}');
+      g_assert_cmpuint (bomb->len, <=, XPZ_IMPORT_MAX_JSON_SIZE);
+      profile = xpz_import_json_resume (bomb->str, bomb->len, &error);
+      g_assert_null (profile);
+      g_assert_error (error, XPZ_IMPORT_ERROR, XPZ_IMPORT_ERROR_INVALID_JSON);
+    }
+}
+
 static void
 test_json_resume_errors (void)
 {
@@ -819,6 +848,7 @@ main (int   argc,
   g_test_add_func ("/import/R8.5/json-resume/official-sample", test_json_resume_sample);
   g_test_add_func ("/import/R8.5/json-resume/mapping-and-unknown-members", test_json_resume_mapping);
   g_test_add_func ("/import/R8.5/json-resume/bad-files", test_json_resume_errors);
+  g_test_add_func ("/import/R8.5/json-resume/comment-bomb-is-an-error", test_json_resume_comment_bomb);
   g_test_add_func ("/import/R8.5/dates-normalised", test_normalize_date);
   g_test_add_func ("/import/R8.5/linkedin/zip-folder-nested", test_linkedin_zip);
   g_test_add_func ("/import/R8.5/linkedin/renamed-reordered-columns", test_linkedin_renamed_columns);

@@ -174,6 +174,51 @@ test_double_encoded_path (void)
   }
 }
 
+static GString *
+comment_bomb (const char *opener,
+              guint       n)
+{
+  GString *bomb = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (bomb, opener);
+  for (guint i = 0; i < n; i++)
+    g_string_append_c (bomb, ']');
+  return bomb;
+}
+
+/* json-glib accepts comments and recurses once per level; the old depth check did not
+ * see brackets inside comments. ~700 KB of "[/\*]*\/" then "]": a 4xx JSON error on any
+ * path, with no token and any Content-Type, and the server keeps serving. */
+static void
+test_comment_bomb (void)
+{
+  g_autoptr(XpzTestServer) ts = xpz_test_server_new (NULL);
+  g_autoptr(GString) bomb = comment_bomb ("[/*]*/", 100000);
+  g_autoptr(GString) deep = comment_bomb ("[", 100000);
+  const char *heads[] = {
+    "POST /api/v1/accounts HTTP/1.1\r\nContent-Type: application/json\r\n",
+    "POST /api/v1/sessions HTTP/1.1\r\nContent-Type: text/plain\r\n",
+    "PUT /api/v1/me/profile HTTP/1.1\r\n",
+    "POST /api/v1/nowhere HTTP/1.1\r\nContent-Type: application/json\r\n",
+  };
+
+  g_assert_cmpuint (bomb->len, >, 690000);
+  for (guint i = 0; i < G_N_ELEMENTS (heads); i++)
+    for (guint k = 0; k < 2; k++)
+      {
+        GString *body = k == 0 ? bomb : deep;
+        g_autoptr(RawResponse) r = raw_request (ts, heads[i], body->str, body->len);
+
+        g_test_message ("%s", heads[i]);
+        g_assert_nonnull (r);
+        g_assert_cmpuint (r->status, >=, 400);
+        g_assert_cmpuint (r->status, <, 500);
+        g_assert_nonnull (raw_error_code (r));
+        assert_still_serving (ts);
+      }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -181,6 +226,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/platform/R3.4/double-encoded-path-does-not-crash", test_double_encoded_path);
+  g_test_add_func ("/platform/R3.4/comment-bomb-body-does-not-crash", test_comment_bomb);
 
   return g_test_run ();
 }

@@ -99,6 +99,21 @@ echo_handler (SoupServer        *server,
                                         busy, strlen (busy));
       return;
     }
+  if (g_str_equal (path, "/comment-bomb") || g_str_equal (path, "/deep"))
+    {
+      /* json-glib takes comments and recurses once per level: its stack overflowed. */
+      GString *bomb = g_string_new (NULL);
+
+      for (guint i = 0; i < 100000; i++)
+        g_string_append (bomb, g_str_equal (path, "/deep") ? "[" : "[/*]*/");
+      for (guint i = 0; i < 100000; i++)
+        g_string_append_c (bomb, ']');
+      soup_server_message_set_status (msg, 200, NULL);
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                        bomb->str, bomb->len);
+      g_string_free (bomb, FALSE);
+      return;
+    }
   if (g_str_equal (path, "/garbage"))
     {
       soup_server_message_set_status (msg, 200, NULL);
@@ -203,6 +218,37 @@ test_retry_after_and_bad_json (void)
   g_clear_error (&r.error);
 }
 
+/* Issue #14 §1 (nearest clause R3.4: the service holds): an answer that is a comment
+ * bomb or nested 100 000 deep is the client's error, not a stack overflow. */
+static void
+test_comment_bomb_answer (void)
+{
+  g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
+  g_autofree char *url = NULL;
+  g_autoptr (XpzApiClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *paths[] = { "/comment-bomb", "/deep" };
+  CallResult r;
+
+  soup_server_add_handler (server, NULL, echo_handler, NULL, NULL);
+  url = listen_loopback (server);
+  client = xpz_api_client_new (url, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      call_sync (client, "GET", paths[i], &r);
+      g_assert_error (r.error, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE);
+      g_assert_null (r.response);
+      g_clear_error (&r.error);
+    }
+  /* and the client still works */
+  call_sync (client, "GET", "/echo", &r);
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (xpz_api_response_get_status (r.response), ==, 200);
+  g_clear_object (&r.response);
+}
+
 static void
 test_unreachable (void)
 {
@@ -296,6 +342,7 @@ main (int   argc,
   g_test_add_func ("/api/R9.1/log-redacts-authorization", test_log_redacts_token);
   g_test_add_func ("/api/retry-after-and-malformed-json", test_retry_after_and_bad_json);
   g_test_add_func ("/api/unreachable-platform", test_unreachable);
+  g_test_add_func ("/api/R3.4/comment-bomb-answer-is-an-error", test_comment_bomb_answer);
 
   return g_test_run ();
 }

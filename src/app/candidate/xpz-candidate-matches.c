@@ -7,6 +7,7 @@
 
 #include "xpz-candidate-matches.h"
 #include "xpz-explain.h"
+#include "xpz-json-strict.h"
 #include "xpz-match-model.h"
 
 /* Explained matches (R3.1, B2): the candidate's matches ranked (XpzMatchModel over the
@@ -42,12 +43,8 @@ G_DEFINE_FINAL_TYPE (XpzCandidateMatches, xpz_candidate_matches, ADW_TYPE_BIN)
 static JsonObject *
 parse_explanation (const char *text)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonNode *root;
+  g_autoptr (JsonNode) root = xpz_json_parse_strict (text, -1, XPZ_JSON_STRICT_DEFAULT_DEPTH, NULL);
 
-  if (text == NULL || !json_parser_load_from_data (parser, text, -1, NULL))
-    return NULL;
-  root = json_parser_get_root (parser);
   return root != NULL && JSON_NODE_HOLDS_OBJECT (root) ? json_object_ref (json_node_get_object (root)) : NULL;
 }
 

@@ -10,6 +10,7 @@
 #include "xpz-api-response.h"
 #include "xpz-crypto.h"
 #include "xpz-employer-data.h"
+#include "xpz-json-strict.h"
 #include "xpz-sync-engine.h"
 #include "xpz-validate.h"
 
@@ -238,8 +239,8 @@ static JsonObject *
 job_from_row (sqlite3_stmt *stmt)
 {
   JsonObject *job = json_object_new ();
-  g_autoptr (JsonNode) skills = json_from_string ((const char *) sqlite3_column_text (stmt, 4), NULL);
-  g_autoptr (JsonNode) languages = json_from_string ((const char *) sqlite3_column_text (stmt, 14), NULL);
+  g_autoptr (JsonNode) skills = xpz_json_parse_strict ((const char *) sqlite3_column_text (stmt, 4), -1, XPZ_JSON_STRICT_DEFAULT_DEPTH, NULL);
+  g_autoptr (JsonNode) languages = xpz_json_parse_strict ((const char *) sqlite3_column_text (stmt, 14), -1, XPZ_JSON_STRICT_DEFAULT_DEPTH, NULL);
 
   json_object_set_string_member (job, "title", (const char *) sqlite3_column_text (stmt, 2));
   if (sqlite3_column_type (stmt, 3) != SQLITE_NULL)
@@ -776,7 +777,7 @@ detail_func (XpzStore      *store,
       profile = column_decrypted (w->key, stmt, 13, "candidate", "shared_profile", candidate_id);
       if (profile != NULL)
         {
-          g_autoptr (JsonNode) node = json_from_string (profile, NULL);
+          g_autoptr (JsonNode) node = xpz_json_parse_strict (profile, -1, XPZ_JSON_STRICT_DEFAULT_DEPTH, NULL);
 
           if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
             d->profile = json_object_ref (json_node_get_object (node));

@@ -10,6 +10,7 @@
 #include "xpz-employer-match-detail.h"
 #include "xpz-employer-match-row.h"
 #include "xpz-explain.h"
+#include "xpz-json-strict.h"
 #include "xpz-validate.h"
 
 /* One candidate of a job: the score and its explanation factor by factor, the
@@ -332,7 +333,7 @@ xpz_employer_match_detail_show (XpzEmployerMatchDetail *self,
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->note_view), "", -1);
   gtk_editable_set_text (GTK_EDITABLE (self->intro_message_row), "");
 
-  node = f->explanation != NULL ? json_from_string (f->explanation, NULL) : NULL;
+  node = f->explanation != NULL ? xpz_json_parse_strict (f->explanation, -1, XPZ_JSON_STRICT_DEFAULT_DEPTH, NULL) : NULL;
   o = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
   if (o != NULL && json_object_has_member (o, "factors") &&
       JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "factors")))

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xpz-json-strict.h"
 #include "xpz-ledger.h"
 #include "xpz-privacy-page-private.h"
 
@@ -1180,7 +1181,7 @@ read_local_privacy (XpzStore      *store,
   local = json_object_new ();
   while (sqlite3_step (stmt) == SQLITE_ROW)
     {
-      JsonNode *node = json_from_string ((const char *) sqlite3_column_text (stmt, 1), NULL);
+      JsonNode *node = xpz_json_parse_strict ((const char *) sqlite3_column_text (stmt, 1), -1, XPZ_JSON_STRICT_DEFAULT_DEPTH, NULL);
 
       if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
         json_object_set_member (local, (const char *) sqlite3_column_text (stmt, 0), node);

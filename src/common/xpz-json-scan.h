@@ -49,11 +49,18 @@ typedef struct
 } XpzJsonSpan;
 
 #define XPZ_JSON_SCAN_MAX_DEPTH 64
+/* The deepest a caller may ask for: the scanner recurses once per level. */
+#define XPZ_JSON_SCAN_DEPTH_LIMIT 512
 
 gboolean   xpz_json_scan_validate   (const char        *text,
                                      gsize              len,
                                      XpzJsonSpan       *root,
                                      GError           **error);
+gboolean   xpz_json_scan_validate_depth (const char    *text,
+                                         gsize          len,
+                                         guint          max_depth,
+                                         XpzJsonSpan   *root,
+                                         GError       **error);
 gboolean   xpz_json_scan_validate_tape (const char     *text,
                                         gsize           len,
                                         XpzJsonSpan    *root,

@@ -27,6 +27,7 @@ typedef struct
   gsize        pos;
   GError     **error;
   XpzJsonTape *tape;    /* being recorded, or NULL */
+  guint        max_depth;   /* checked before each container is entered */
 } Scanner;
 
 static gboolean
@@ -172,7 +173,7 @@ scan_container (Scanner *s,
   XpzJsonTape *tape = s->tape;
   guint entry;
 
-  if (tape == NULL || depth >= XPZ_JSON_SCAN_MAX_DEPTH)
+  if (tape == NULL || depth >= s->max_depth)
     return scan_container_body (s, depth, object);
   if (tape->n == tape->size)
     {
@@ -195,10 +196,11 @@ scan_container_body (Scanner *s,
 {
   char close = object ? '}' : ']';
 
-  if (depth >= XPZ_JSON_SCAN_MAX_DEPTH)
+  /* Before the recursion, never after: the depth bounds the stack. */
+  if (depth >= s->max_depth)
     {
       g_set_error (s->error, XPZ_JSON_SCAN_ERROR, XPZ_JSON_SCAN_ERROR_TOO_DEEP,
-                   _("Malformed JSON: nested more than %d levels"), XPZ_JSON_SCAN_MAX_DEPTH);
+                   _("Malformed JSON: nested more than %d levels"), (int) s->max_depth);
       return FALSE;
     }
   s->pos++;
@@ -307,7 +309,24 @@ xpz_json_scan_validate (const char   *text,
                         XpzJsonSpan  *root,
                         GError      **error)
 {
-  Scanner s = { .text = text, .len = len, .pos = 0, .error = error };
+  return xpz_json_scan_validate_depth (text, len, XPZ_JSON_SCAN_MAX_DEPTH, root, error);
+}
+
+/**
+ * xpz_json_scan_validate_depth:
+ * @max_depth: the deepest nesting accepted (at most %XPZ_JSON_SCAN_DEPTH_LIMIT)
+ *
+ * As xpz_json_scan_validate(), with a nesting limit of the caller's.
+ */
+gboolean
+xpz_json_scan_validate_depth (const char   *text,
+                              gsize         len,
+                              guint         max_depth,
+                              XpzJsonSpan  *root,
+                              GError      **error)
+{
+  Scanner s = { .text = text, .len = len, .pos = 0, .error = error,
+                .max_depth = MIN (max_depth, XPZ_JSON_SCAN_DEPTH_LIMIT) };
 
   g_return_val_if_fail (text != NULL || len == 0, FALSE);
   g_return_val_if_fail (root != NULL, FALSE);
@@ -336,7 +355,7 @@ xpz_json_scan_validate_tape (const char   *text,
                              XpzJsonTape **tape,
                              GError      **error)
 {
-  Scanner s = { .text = text, .len = len, .pos = 0, .error = error };
+  Scanner s = { .text = text, .len = len, .pos = 0, .error = error, .max_depth = XPZ_JSON_SCAN_MAX_DEPTH };
 
   g_return_val_if_fail (text != NULL || len == 0, FALSE);
   g_return_val_if_fail (root != NULL && tape != NULL, FALSE);
@@ -510,7 +529,8 @@ static gboolean
 container_step (const XpzJsonSpan *container,
                 gsize             *cursor)
 {
-  Scanner s = { .text = container->text, .len = container->len, .pos = *cursor };
+  Scanner s = { .text = container->text, .len = container->len, .pos = *cursor,
+                .max_depth = XPZ_JSON_SCAN_MAX_DEPTH };
 
   if (*cursor == 0)
     s.pos = 1;   /* after the opening bracket */
