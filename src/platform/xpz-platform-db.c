@@ -3,7 +3,12 @@
 
 #define G_LOG_DOMAIN "xpz-platform"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <stdarg.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "xpz-platform-db.h"
 #include "xpz-platform-server.h"
@@ -183,6 +188,28 @@ static const char * const migrations[] = {
   "  ('2026-01', 1767225600, 1, 'Privacy Policy of January 2026: automatic sharing with matching"
   " employers by default, explicit consent mode on request, 36-month retention, rights under"
   " Moroccan Law No. 09-08.');",
+  /* 2: no secret or erased person left behind: idempotency records name the account they
+   * concern (erased with it), may keep no answer (sign-up, sign-in, refresh), expire */
+  "CREATE TABLE idempotency_new ("
+  "  scope TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  request_hash TEXT NOT NULL,"
+  "  status INTEGER NOT NULL,"
+  "  body BLOB,"
+  "  etag TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (scope, key));"
+  /* old records of sign-ins and refreshes hold live tokens: only account-scoped answers
+   * without credentials survive, and their request hashes (unkeyed) no longer match */
+  "INSERT INTO idempotency_new (scope, key, account_id, request_hash, status, body, etag, created_at)"
+  "  SELECT i.scope, i.key, a.id, i.request_hash, i.status, i.body, i.etag, i.created_at"
+  "  FROM idempotency i JOIN accounts a ON i.scope = 'account:' || a.id"
+  "  WHERE instr (i.body, 'access_token') = 0 AND instr (i.body, 'refresh_token') = 0;"
+  "DROP TABLE idempotency;"
+  "ALTER TABLE idempotency_new RENAME TO idempotency;"
+  "CREATE INDEX idempotency_created ON idempotency (created_at);"
+  "CREATE INDEX idempotency_account ON idempotency (account_id);",
 };
 
 static void
@@ -286,6 +313,38 @@ migrate (XpzPlatformDb  *self,
   return TRUE;
 }
 
+/* The store holds personal data: its file is created 0600 before SQLite opens it (SQLite
+ * gives the WAL and SHM the main file's mode), and an existing one is narrowed to 0600. */
+static gboolean
+create_private (const char  *path,
+                GError     **error)
+{
+  int fd;
+
+  if (*path == '\0' || g_str_equal (path, ":memory:") || g_str_has_prefix (path, "file:"))
+    return TRUE;
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0 || fchmod (fd, 0600) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_DATABASE,
+                   "Could not create the database file privately: %s", g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *side = g_strconcat (path, i == 0 ? "-wal" : "-shm", NULL);
+
+      if (g_file_test (side, G_FILE_TEST_EXISTS) && g_chmod (side, 0600) != 0)
+        g_warning ("Could not make a database side file private: %s", g_strerror (errno));
+    }
+  return TRUE;
+}
+
 XpzPlatformDb *
 xpz_platform_db_open (const char  *path,
                       GError     **error)
@@ -296,6 +355,8 @@ xpz_platform_db_open (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   self->path = g_strdup (path);
+  if (!create_private (path, error))
+    return NULL;
   if (sqlite3_open_v2 (path, &self->handle, flags, NULL) != SQLITE_OK)
     {
       set_sqlite_error (self, error, "Could not open the database");
@@ -308,7 +369,9 @@ xpz_platform_db_open (const char  *path,
                              "PRAGMA journal_mode = WAL;"
                              "PRAGMA synchronous = FULL;"
                              "PRAGMA foreign_keys = ON;"
-                             "PRAGMA trusted_schema = OFF;",
+                             "PRAGMA trusted_schema = OFF;"
+                             /* deleted rows are overwritten, whatever the build's default */
+                             "PRAGMA secure_delete = ON;",
                              error))
     return NULL;
 
