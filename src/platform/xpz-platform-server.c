@@ -350,6 +350,10 @@ xpz_platform_server_complete_due_deletions (XpzPlatformServer  *self,
     }
   else
     ok = xpz_platform_db_commit (self->db, error);
+  /* the WAL still holds the erased rows' old pages: checkpoint and truncate it (with
+   * secure_delete the main file's freed space is zeroed) */
+  if (ok && n > 0)
+    xpz_platform_db_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
   g_rec_mutex_unlock (&self->lock);
   if (ok && n_completed != NULL)
     *n_completed = n;

@@ -423,6 +423,68 @@ test_migration_from_v1 (void)
   g_rmdir (dir);
 }
 
+#define ERASED_PROFILE \
+  "{\"basics\":{\"name\":\"Zineb Erasedname\",\"email\":\"zineb.erased@example.ma\",\"phone\":\"+212699887766\"," \
+  "\"location\":{\"city\":\"Casablanca\",\"countryCode\":\"MA\"}}," \
+  "\"skills\":[{\"name\":\"Python\"}]}"
+
+/* R7.2 erasure: after a completed deletion, the database files (main file and WAL,
+ * byte by byte) hold none of the person's email, name, phone or tokens. */
+static void
+test_erasure_leaves_no_trace (void)
+{
+  g_autoptr(XpzTestServer) ts = xpz_test_server_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) bytes = NULL;
+  g_autofree char *access = NULL;
+  g_autofree char *refresh = NULL;
+  g_autofree char *refresh_body = NULL;
+  const char *sign_in = "{\"email\":\"zineb.login@example.ma\",\"password\":\"" PASSWORD "\"}";
+  const char *identifiers[] = { "zineb.login@example.ma", "zineb.erased@example.ma", "Zineb Erasedname",
+                                "Erasedname", "699887766" };
+  guint completed = 0;
+  XpzTestResponse *r;
+
+  r = xpz_test_request (ts, "POST", "/api/v1/accounts", NULL,
+                        "{\"email\":\"zineb.login@example.ma\",\"password\":\"" PASSWORD "\",\"role\":\"candidate\","
+                        "\"name\":\"Zineb Erasedname\"}", "Idempotency-Key", "erase-signup", NULL);
+  g_assert_cmpuint (r->status, ==, 201);
+  xpz_test_response_free (r);
+  r = xpz_test_request (ts, "POST", "/api/v1/sessions", NULL, sign_in, "Idempotency-Key", "erase-signin", NULL);
+  g_assert_cmpuint (r->status, ==, 201);
+  access = member_dup (r, "access_token");
+  refresh = member_dup (r, "refresh_token");
+  xpz_test_response_free (r);
+  r = xpz_test_request (ts, "PUT", "/api/v1/me/profile", access, ERASED_PROFILE, "Idempotency-Key", "erase-profile", NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  xpz_test_response_free (r);
+  refresh_body = g_strdup_printf ("{\"refresh_token\":\"%s\"}", refresh);
+  r = xpz_test_request (ts, "POST", "/api/v1/sessions/refresh", NULL, refresh_body, "Idempotency-Key", "erase-refresh", NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_free (access);
+  g_free (refresh);
+  access = member_dup (r, "access_token");
+  refresh = member_dup (r, "refresh_token");
+  xpz_test_response_free (r);
+
+  r = xpz_test_request (ts, "POST", "/api/v1/me/deletion-request", access, NULL, "Idempotency-Key", "erase-request", NULL);
+  g_assert_cmpuint (r->status, ==, 201);
+  xpz_test_response_free (r);
+  xpz_platform_server_set_now (ts->server, XPZ_TEST_NOW + 30 * 86400);
+  g_assert_true (xpz_platform_server_complete_due_deletions (ts->server, &completed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (completed, ==, 1);
+
+  /* without a checkpoint: the WAL is read too */
+  bytes = db_bytes (ts->db_path);
+  for (guint i = 0; i < G_N_ELEMENTS (identifiers); i++)
+    if (bytes_contain (bytes, identifiers[i]))
+      g_error ("“%s” is still in the database files after the erasure", identifiers[i]);
+  g_assert_false (bytes_contain (bytes, access));
+  g_assert_false (bytes_contain (bytes, refresh));
+  g_assert_cmpint (db_count (ts->db_path, "SELECT count(*) FROM deletion_requests WHERE status = 'completed'"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -433,6 +495,7 @@ main (int   argc,
   g_test_add_func ("/platform/B3/idempotency-records-expire", test_idempotency_expires);
   g_test_add_func ("/platform/R9.4/db-files-0600-and-secure-delete", test_db_files_private);
   g_test_add_func ("/platform/R7.2/ids-never-reused", test_ids_never_reused);
+  g_test_add_func ("/platform/R7.2/erasure-leaves-no-trace-in-db-files", test_erasure_leaves_no_trace);
   g_test_add_func ("/platform/R7.2/migration-from-v1-keeps-data", test_migration_from_v1);
 
   return g_test_run ();
