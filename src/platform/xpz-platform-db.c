@@ -407,6 +407,12 @@ static const char * const migrations[] = {
   "CREATE INDEX idempotency_created ON idempotency (created_at);"
   "CREATE INDEX idempotency_account ON idempotency (account_id);"
 
+  /* rotated refresh tokens (SHA-256), kept while their session lives: reuse = theft */
+  "CREATE TABLE spent_refresh_tokens ("
+  "  hash TEXT PRIMARY KEY,"
+  "  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE);"
+  "CREATE INDEX spent_refresh_tokens_session ON spent_refresh_tokens (session_id);"
+
   "DELETE FROM sqlite_sequence WHERE name IN ('accounts', 'jobs');"
   "INSERT INTO sqlite_sequence (name, seq) SELECT 'accounts', accounts FROM temp.id_floor;"
   "INSERT INTO sqlite_sequence (name, seq) SELECT 'jobs', jobs FROM temp.id_floor;"

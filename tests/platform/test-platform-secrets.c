@@ -485,6 +485,52 @@ test_erasure_leaves_no_trace (void)
   g_assert_cmpint (db_count (ts->db_path, "SELECT count(*) FROM deletion_requests WHERE status = 'completed'"), ==, 1);
 }
 
+/* R3.4 security (R9.4 tokens): a rotated refresh token presented again revokes the
+ * session it came from, the thief's and the holder's copies alike. */
+static void
+test_refresh_reuse_revokes (void)
+{
+  g_autoptr(XpzTestServer) ts = xpz_test_server_new (NULL);
+  g_autofree char *first = xpz_test_signup (ts, "reuse@example.ma", "candidate", "Reuse", NULL, NULL);
+  g_autofree char *refresh = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *body2 = NULL;
+  g_autofree char *access2 = NULL;
+  g_autofree char *refresh2 = NULL;
+  XpzTestResponse *r;
+
+  r = xpz_test_request (ts, "POST", "/api/v1/sessions", NULL,
+                        "{\"email\":\"reuse@example.ma\",\"password\":\"" PASSWORD "\"}", NULL);
+  g_assert_cmpuint (r->status, ==, 201);
+  refresh = member_dup (r, "refresh_token");
+  xpz_test_response_free (r);
+
+  body = g_strdup_printf ("{\"refresh_token\":\"%s\"}", refresh);
+  r = xpz_test_request (ts, "POST", "/api/v1/sessions/refresh", NULL, body, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  access2 = member_dup (r, "access_token");
+  refresh2 = member_dup (r, "refresh_token");
+  xpz_test_response_free (r);
+
+  /* the spent token again: refused, and the session it came from ends */
+  r = xpz_test_request (ts, "POST", "/api/v1/sessions/refresh", NULL, body, NULL);
+  g_assert_cmpuint (r->status, ==, 401);
+  g_assert_cmpstr (xpz_test_error_code (r), ==, "refresh_token_reused");
+  xpz_test_response_free (r);
+  r = xpz_test_request (ts, "GET", "/api/v1/me", access2, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 401);
+  xpz_test_response_free (r);
+  body2 = g_strdup_printf ("{\"refresh_token\":\"%s\"}", refresh2);
+  r = xpz_test_request (ts, "POST", "/api/v1/sessions/refresh", NULL, body2, NULL);
+  g_assert_cmpuint (r->status, ==, 401);
+  xpz_test_response_free (r);
+
+  /* the other session (from sign-up) is untouched */
+  r = xpz_test_request (ts, "GET", "/api/v1/me", first, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  xpz_test_response_free (r);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -495,6 +541,7 @@ main (int   argc,
   g_test_add_func ("/platform/B3/idempotency-records-expire", test_idempotency_expires);
   g_test_add_func ("/platform/R9.4/db-files-0600-and-secure-delete", test_db_files_private);
   g_test_add_func ("/platform/R7.2/ids-never-reused", test_ids_never_reused);
+  g_test_add_func ("/platform/R3.4/refresh-token-reuse-revokes-session", test_refresh_reuse_revokes);
   g_test_add_func ("/platform/R7.2/erasure-leaves-no-trace-in-db-files", test_erasure_leaves_no_trace);
   g_test_add_func ("/platform/R7.2/migration-from-v1-keeps-data", test_migration_from_v1);
 
