@@ -428,6 +428,23 @@ refresh (XpzRequest *req)
     }
   if (stmt != NULL)
     sqlite3_reset (stmt);
+  if (session_id == 0)
+    {
+      /* theft detection: a rotated (spent) refresh token presented again means two
+       * parties hold the session's tokens; the session it came from ends */
+      gint64 stolen = xpz_platform_db_int (req->db, 0, "SELECT session_id FROM spent_refresh_tokens WHERE hash = ?",
+                                           "s", hash);
+
+      if (stolen != 0)
+        {
+          xpz_platform_db_run (req->db, "DELETE FROM sessions WHERE id = ?", "i", stolen);
+          req->commit_on_error = TRUE;
+          g_message ("A spent refresh token was reused: its session is revoked");
+          xpz_request_error (req, SOUP_STATUS_UNAUTHORIZED, "refresh_token_reused",
+                             "This refresh token was already used; the session is ended, sign in again");
+          return;
+        }
+    }
   if (session_id == 0 || expires <= req->now)
     {
       if (session_id != 0)
@@ -439,6 +456,9 @@ refresh (XpzRequest *req)
                          "The refresh token is not valid or has expired; sign in again");
       return;
     }
+  /* kept until the session ends (ON DELETE CASCADE) */
+  xpz_platform_db_run (req->db, "INSERT INTO spent_refresh_tokens (hash, session_id) VALUES (?, ?)",
+                       "si", hash, session_id);
   session_response (req, account_id, session_id, SOUP_STATUS_OK);
 }
 

@@ -863,23 +863,8 @@ documents (XpzRequest *req)
 
 /* The candidate's answers to their matches (R3.1, B2): "not interested" hides a job from
  * their list; an objection to the automated decision is kept with its reason and
- * ledgered, for a person to review. Their tables belong to this module (made on first
- * use), and go with the account (ON DELETE CASCADE). */
-#define MATCH_FEEDBACK_SCHEMA \
-  "CREATE TABLE IF NOT EXISTS match_dismissals (" \
-  "  candidate_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE," \
-  "  job_id INTEGER NOT NULL," \
-  "  at INTEGER NOT NULL," \
-  "  PRIMARY KEY (candidate_id, job_id));" \
-  "CREATE TABLE IF NOT EXISTS match_objections (" \
-  "  id INTEGER PRIMARY KEY," \
-  "  candidate_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE," \
-  "  job_id INTEGER NOT NULL," \
-  "  score INTEGER," \
-  "  reason TEXT NOT NULL," \
-  "  status TEXT NOT NULL DEFAULT 'received'," \
-  "  at INTEGER NOT NULL);"
-
+ * ledgered, for a person to review. Their tables (schema migration 2) go with the
+ * account and the job (ON DELETE CASCADE). */
 #define MATCH_REASON_MAX 2000
 
 static gboolean
@@ -899,12 +884,13 @@ job_dismissed (XpzRequest *req,
                               "ii", req->account_id, job_id) != 0;
 }
 
-/* The feedback tables, for the readers outside this module (the change feed's snapshot,
- * the export): they exist once this returns TRUE. */
+/* The feedback tables are part of the schema since migration 2 (they were made on first
+ * use before): nothing to do, kept for the readers outside this module. */
 gboolean
 xpz_platform_match_feedback_ensure (XpzPlatformDb *db)
 {
-  return xpz_platform_db_exec (db, MATCH_FEEDBACK_SCHEMA, NULL);
+  (void) db;
+  return TRUE;
 }
 
 /* Whether the candidate said "not interested" in this job: it stays off their list
@@ -944,12 +930,6 @@ match_feedback (XpzRequest *req)
       xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such job");
       return;
     }
-  if (!xpz_platform_db_exec (req->db, MATCH_FEEDBACK_SCHEMA, NULL))
-    {
-      xpz_request_db_failed (req);
-      return;
-    }
-
   if (g_str_equal (req->segs[3], "not-interested"))
     {
       xpz_platform_db_run (req->db,

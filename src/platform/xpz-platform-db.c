@@ -3,7 +3,12 @@
 
 #define G_LOG_DOMAIN "xpz-platform"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
 #include <stdarg.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "xpz-platform-db.h"
 #include "xpz-platform-server.h"
@@ -183,6 +188,235 @@ static const char * const migrations[] = {
   "  ('2026-01', 1767225600, 1, 'Privacy Policy of January 2026: automatic sharing with matching"
   " employers by default, explicit consent mode on request, 36-month retention, rights under"
   " Moroccan Law No. 09-08.');",
+  /* 2: no secret or erased person left behind, ids never reused (issue 14 §3). Every
+   * table whose rows have an id is rebuilt with AUTOINCREMENT (data, indexes and
+   * foreign keys kept; migrate() runs this with foreign_keys off and checks them before
+   * it commits); the sequences start above every id ever seen, the erased ones named by
+   * tombstones included. Dangling references get the foreign keys they lacked: a
+   * "not interested" goes with its job, a block with its employer, a change with its
+   * account; a completed deletion request keeps no account number. Idempotency records
+   * name the account they concern, may keep no answer (sign-up, sign-in, refresh), and
+   * old ones that hold tokens go. The match-feedback tables, made on first use until
+   * now, become part of the schema. */
+  "CREATE TABLE IF NOT EXISTS match_dismissals ("
+  "  candidate_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  job_id INTEGER NOT NULL,"
+  "  at INTEGER NOT NULL,"
+  "  PRIMARY KEY (candidate_id, job_id));"
+  "CREATE TABLE IF NOT EXISTS match_objections ("
+  "  id INTEGER PRIMARY KEY,"
+  "  candidate_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  job_id INTEGER NOT NULL,"
+  "  score INTEGER,"
+  "  reason TEXT NOT NULL,"
+  "  status TEXT NOT NULL DEFAULT 'received',"
+  "  at INTEGER NOT NULL);"
+  "CREATE TEMP TABLE id_floor AS SELECT"
+  "  max (coalesce ((SELECT max (id) FROM accounts), 0),"
+  "       coalesce ((SELECT max (account_id) FROM deletion_requests), 0),"
+  "       coalesce ((SELECT max (account_id) FROM changes), 0),"
+  "       coalesce ((SELECT max (employer_id) FROM blocks), 0)) AS accounts,"
+  "  max (coalesce ((SELECT max (id) FROM jobs), 0),"
+  "       coalesce ((SELECT max (job_id) FROM match_dismissals), 0),"
+  "       coalesce ((SELECT max (job_id) FROM match_objections), 0)) AS jobs;"
+
+  "CREATE TABLE accounts_new ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  email TEXT NOT NULL UNIQUE,"
+  "  email_domain TEXT NOT NULL,"
+  "  password_hash TEXT NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('candidate', 'employer')),"
+  "  name TEXT NOT NULL,"
+  "  company TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  last_activity_at INTEGER NOT NULL,"
+  "  closed_at INTEGER);"
+  "INSERT INTO accounts_new (id, email, email_domain, password_hash, role, name, company, created_at,"
+  "  last_activity_at, closed_at) SELECT id, email, email_domain, password_hash, role, name, company,"
+  "  created_at, last_activity_at, closed_at FROM accounts;"
+  "DROP TABLE accounts;"
+  "ALTER TABLE accounts_new RENAME TO accounts;"
+
+  "CREATE TABLE sessions_new ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  access_hash TEXT NOT NULL UNIQUE,"
+  "  refresh_hash TEXT NOT NULL UNIQUE,"
+  "  access_expires_at INTEGER NOT NULL,"
+  "  refresh_expires_at INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  client TEXT,"
+  "  ip TEXT);"
+  "INSERT INTO sessions_new SELECT id, account_id, access_hash, refresh_hash, access_expires_at,"
+  "  refresh_expires_at, created_at, client, ip FROM sessions;"
+  "DROP TABLE sessions;"
+  "ALTER TABLE sessions_new RENAME TO sessions;"
+  "CREATE INDEX sessions_account ON sessions (account_id);"
+
+  "CREATE TABLE sign_ins_new ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  at INTEGER NOT NULL,"
+  "  ip TEXT,"
+  "  client TEXT,"
+  "  outcome TEXT NOT NULL);"
+  "INSERT INTO sign_ins_new SELECT id, account_id, at, ip, client, outcome FROM sign_ins;"
+  "DROP TABLE sign_ins;"
+  "ALTER TABLE sign_ins_new RENAME TO sign_ins;"
+  "CREATE INDEX sign_ins_account ON sign_ins (account_id, at);"
+
+  "CREATE TABLE documents_new ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  filename TEXT NOT NULL,"
+  "  content_type TEXT NOT NULL,"
+  "  size INTEGER NOT NULL,"
+  "  sha256 TEXT NOT NULL,"
+  "  data BLOB NOT NULL,"
+  "  created_at INTEGER NOT NULL);"
+  "INSERT INTO documents_new SELECT id, account_id, filename, content_type, size, sha256, data, created_at"
+  "  FROM documents;"
+  "DROP TABLE documents;"
+  "ALTER TABLE documents_new RENAME TO documents;"
+  "CREATE INDEX documents_account ON documents (account_id);"
+
+  "CREATE TABLE jobs_new ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  employer_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  doc TEXT NOT NULL,"
+  "  version INTEGER NOT NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  updated_at INTEGER NOT NULL);"
+  "INSERT INTO jobs_new SELECT id, employer_id, doc, version, created_at, updated_at FROM jobs;"
+  "DROP TABLE jobs;"
+  "ALTER TABLE jobs_new RENAME TO jobs;"
+  "CREATE INDEX jobs_employer ON jobs (employer_id);"
+
+  "CREATE TABLE shares_new ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  candidate_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  employer_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  job_id INTEGER REFERENCES jobs (id) ON DELETE SET NULL,"
+  "  at INTEGER NOT NULL,"
+  "  fields TEXT NOT NULL,"
+  "  basis TEXT NOT NULL,"
+  "  revoked_at INTEGER);"
+  "INSERT INTO shares_new SELECT id, candidate_id, employer_id, job_id, at, fields, basis, revoked_at FROM shares;"
+  "DROP TABLE shares;"
+  "ALTER TABLE shares_new RENAME TO shares;"
+  "CREATE INDEX shares_candidate ON shares (candidate_id, employer_id);"
+
+  "CREATE TABLE introductions_new ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  candidate_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  employer_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,"
+  "  status TEXT NOT NULL CHECK (status IN ('pending', 'accepted', 'declined')),"
+  "  message TEXT,"
+  "  requested_at INTEGER NOT NULL,"
+  "  decided_at INTEGER);"
+  "INSERT INTO introductions_new SELECT id, candidate_id, employer_id, job_id, status, message, requested_at,"
+  "  decided_at FROM introductions;"
+  "DROP TABLE introductions;"
+  "ALTER TABLE introductions_new RENAME TO introductions;"
+  "CREATE INDEX introductions_candidate ON introductions (candidate_id);"
+
+  "CREATE TABLE blocks_new ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  candidate_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  employer_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  domain TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  CHECK ((employer_id IS NULL) <> (domain IS NULL)));"
+  "INSERT INTO blocks_new SELECT b.id, b.candidate_id, b.employer_id, b.domain, b.created_at FROM blocks b"
+  "  WHERE b.employer_id IS NULL OR b.employer_id IN (SELECT id FROM accounts);"
+  "DROP TABLE blocks;"
+  "ALTER TABLE blocks_new RENAME TO blocks;"
+  "CREATE INDEX blocks_candidate ON blocks (candidate_id);"
+
+  "CREATE TABLE changes_new ("
+  "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL,"
+  "  entity TEXT NOT NULL,"
+  "  at INTEGER NOT NULL);"
+  "INSERT INTO changes_new SELECT seq, account_id, kind, entity, at FROM changes"
+  "  WHERE account_id IN (SELECT id FROM accounts);"
+  "DROP TABLE changes;"
+  "ALTER TABLE changes_new RENAME TO changes;"
+  "CREATE INDEX changes_account ON changes (account_id, seq);"
+
+  "CREATE TABLE deletion_requests_new ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  account_id INTEGER REFERENCES accounts (id) ON DELETE SET NULL,"
+  "  status TEXT NOT NULL CHECK (status IN ('pending', 'completed')),"
+  "  requested_at INTEGER NOT NULL,"
+  "  due_at INTEGER NOT NULL,"
+  "  completed_at INTEGER);"
+  "INSERT INTO deletion_requests_new SELECT id,"
+  "  CASE WHEN status = 'pending' AND account_id IN (SELECT id FROM accounts) THEN account_id END,"
+  "  status, requested_at, due_at, completed_at FROM deletion_requests;"
+  "DROP TABLE deletion_requests;"
+  "ALTER TABLE deletion_requests_new RENAME TO deletion_requests;"
+  "CREATE INDEX deletion_requests_account ON deletion_requests (account_id);"
+
+  "CREATE TABLE match_dismissals_new ("
+  "  candidate_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  job_id INTEGER NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,"
+  "  at INTEGER NOT NULL,"
+  "  PRIMARY KEY (candidate_id, job_id));"
+  "INSERT INTO match_dismissals_new SELECT candidate_id, job_id, at FROM match_dismissals"
+  "  WHERE candidate_id IN (SELECT id FROM accounts) AND job_id IN (SELECT id FROM jobs);"
+  "DROP TABLE match_dismissals;"
+  "ALTER TABLE match_dismissals_new RENAME TO match_dismissals;"
+  "CREATE INDEX match_dismissals_job ON match_dismissals (job_id);"
+
+  "CREATE TABLE match_objections_new ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  candidate_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  job_id INTEGER REFERENCES jobs (id) ON DELETE SET NULL,"
+  "  score INTEGER,"
+  "  reason TEXT NOT NULL,"
+  "  status TEXT NOT NULL DEFAULT 'received',"
+  "  at INTEGER NOT NULL);"
+  "INSERT INTO match_objections_new SELECT id, candidate_id,"
+  "  CASE WHEN job_id IN (SELECT id FROM jobs) THEN job_id END, score, reason, status, at"
+  "  FROM match_objections WHERE candidate_id IN (SELECT id FROM accounts);"
+  "DROP TABLE match_objections;"
+  "ALTER TABLE match_objections_new RENAME TO match_objections;"
+  "CREATE INDEX match_objections_candidate ON match_objections (candidate_id);"
+
+  "CREATE TABLE idempotency_new ("
+  "  scope TEXT NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  account_id INTEGER REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  request_hash TEXT NOT NULL,"
+  "  status INTEGER NOT NULL,"
+  "  body BLOB,"
+  "  etag TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (scope, key));"
+  /* old records of sign-ins and refreshes hold live tokens: only account-scoped answers
+   * without credentials survive (their unkeyed request hashes no longer match) */
+  "INSERT INTO idempotency_new (scope, key, account_id, request_hash, status, body, etag, created_at)"
+  "  SELECT i.scope, i.key, a.id, i.request_hash, i.status, i.body, i.etag, i.created_at"
+  "  FROM idempotency i JOIN accounts a ON i.scope = 'account:' || a.id"
+  "  WHERE instr (i.body, 'access_token') = 0 AND instr (i.body, 'refresh_token') = 0;"
+  "DROP TABLE idempotency;"
+  "ALTER TABLE idempotency_new RENAME TO idempotency;"
+  "CREATE INDEX idempotency_created ON idempotency (created_at);"
+  "CREATE INDEX idempotency_account ON idempotency (account_id);"
+
+  /* rotated refresh tokens (SHA-256), kept while their session lives: reuse = theft */
+  "CREATE TABLE spent_refresh_tokens ("
+  "  hash TEXT PRIMARY KEY,"
+  "  session_id INTEGER NOT NULL REFERENCES sessions (id) ON DELETE CASCADE);"
+  "CREATE INDEX spent_refresh_tokens_session ON spent_refresh_tokens (session_id);"
+
+  "DELETE FROM sqlite_sequence WHERE name IN ('accounts', 'jobs');"
+  "INSERT INTO sqlite_sequence (name, seq) SELECT 'accounts', accounts FROM temp.id_floor;"
+  "INSERT INTO sqlite_sequence (name, seq) SELECT 'jobs', jobs FROM temp.id_floor;"
+  "DROP TABLE temp.id_floor;",
 };
 
 static void
@@ -246,6 +480,32 @@ xpz_platform_db_exec (XpzPlatformDb  *self,
 }
 
 static gboolean
+foreign_keys_hold (XpzPlatformDb  *self,
+                   GError        **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->handle, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, "Could not check the foreign keys");
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    g_set_error (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_MIGRATION,
+                 "A row of %s breaks a foreign key", (const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_DONE)
+    set_sqlite_error (self, error, "Could not check the foreign keys");
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE;
+}
+
+/* Test only: the SQL of migration @index (bringing the schema to @index + 1). */
+const char *
+xpz_platform_db_migration_sql (guint index)
+{
+  return index < G_N_ELEMENTS (migrations) ? migrations[index] : NULL;
+}
+
+static gboolean
 migrate (XpzPlatformDb  *self,
          GError        **error)
 {
@@ -266,6 +526,13 @@ migrate (XpzPlatformDb  *self,
       return FALSE;
     }
 
+  /* A migration may rebuild a table (SQLite's way to change its keys): with foreign
+   * keys on, dropping the old table would cascade into its children. They are off while
+   * migrations run (the pragma is a no-op inside a transaction), and every migration is
+   * checked against them before it commits. */
+  if (version < G_N_ELEMENTS (migrations) &&
+      !xpz_platform_db_exec (self, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
   for (; version < G_N_ELEMENTS (migrations); version++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u", version + 1);
@@ -273,6 +540,7 @@ migrate (XpzPlatformDb  *self,
       if (!xpz_platform_db_begin (self, error))
         return FALSE;
       if (!xpz_platform_db_exec (self, migrations[version], error) ||
+          !foreign_keys_hold (self, error) ||
           !xpz_platform_db_exec (self, bump, error) ||
           !xpz_platform_db_commit (self, error))
         {
@@ -281,8 +549,42 @@ migrate (XpzPlatformDb  *self,
           return FALSE;
         }
     }
+  if (!xpz_platform_db_exec (self, "PRAGMA foreign_keys = ON", error))
+    return FALSE;
   self->version = version;
   self->failed = FALSE;
+  return TRUE;
+}
+
+/* The store holds personal data: its file is created 0600 before SQLite opens it (SQLite
+ * gives the WAL and SHM the main file's mode), and an existing one is narrowed to 0600. */
+static gboolean
+create_private (const char  *path,
+                GError     **error)
+{
+  int fd;
+
+  if (*path == '\0' || g_str_equal (path, ":memory:") || g_str_has_prefix (path, "file:"))
+    return TRUE;
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0 || fchmod (fd, 0600) != 0)
+    {
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      g_set_error (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_DATABASE,
+                   "Could not create the database file privately: %s", g_strerror (saved));
+      return FALSE;
+    }
+  close (fd);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *side = g_strconcat (path, i == 0 ? "-wal" : "-shm", NULL);
+
+      if (g_file_test (side, G_FILE_TEST_EXISTS) && g_chmod (side, 0600) != 0)
+        g_warning ("Could not make a database side file private: %s", g_strerror (errno));
+    }
   return TRUE;
 }
 
@@ -296,6 +598,8 @@ xpz_platform_db_open (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
 
   self->path = g_strdup (path);
+  if (!create_private (path, error))
+    return NULL;
   if (sqlite3_open_v2 (path, &self->handle, flags, NULL) != SQLITE_OK)
     {
       set_sqlite_error (self, error, "Could not open the database");
@@ -308,7 +612,9 @@ xpz_platform_db_open (const char  *path,
                              "PRAGMA journal_mode = WAL;"
                              "PRAGMA synchronous = FULL;"
                              "PRAGMA foreign_keys = ON;"
-                             "PRAGMA trusted_schema = OFF;",
+                             "PRAGMA trusted_schema = OFF;"
+                             /* deleted rows are overwritten, whatever the build's default */
+                             "PRAGMA secure_delete = ON;",
                              error))
     return NULL;
 

@@ -14,6 +14,7 @@ XpzPlatformDb *xpz_platform_db_open          (const char     *path,
                                               GError        **error);
 sqlite3       *xpz_platform_db_get_handle    (XpzPlatformDb  *self);
 guint          xpz_platform_db_get_version   (XpzPlatformDb  *self);
+const char    *xpz_platform_db_migration_sql (guint           index);
 sqlite3_stmt  *xpz_platform_db_query         (XpzPlatformDb  *self,
                                               const char     *sql,
                                               const char     *types,

@@ -3,6 +3,7 @@
 
 #define G_LOG_DOMAIN "xpz-platform"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -104,7 +105,7 @@ cursor_decode (XpzPlatformServer *self,
     return 1;
   *dot = '\0';
   mac = cursor_sign (self, full);
-  if (strncmp (mac, dot + 1, 32) != 0)
+  if (sodium_memcmp (mac, dot + 1, 32) != 0)   /* constant time */
     return 1;
   if (sscanf (full, "v1.%" G_GINT64_FORMAT ".%c.%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT
               ".%" G_GINT64_FORMAT "%n",

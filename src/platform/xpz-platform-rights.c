@@ -431,8 +431,22 @@ xpz_platform_rights_complete_due (XpzPlatformServer *self,
       if (stmt != NULL)
         sqlite3_reset (stmt);
 
+      /* Idempotency records: the account's own (by scope and by account), and any other
+       * whose kept answer names the person (an employer's answer after a share). The
+       * rest goes by ON DELETE CASCADE / SET NULL: sessions, sign-ins, profile, privacy,
+       * documents, jobs, pipeline rows and notes, shares, introductions, blocks, ledger,
+       * changes, match feedback, policy acceptances; the deletion request keeps no
+       * account number. */
+      xpz_platform_db_run (self->db,
+                           "DELETE FROM idempotency WHERE scope = ?1 OR account_id = ?2 OR EXISTS ("
+                           " SELECT 1 FROM accounts a LEFT JOIN profiles p ON p.account_id = a.id WHERE a.id = ?2"
+                           " AND (instr (idempotency.body, a.email) > 0 OR instr (idempotency.body, a.name) > 0"
+                           " OR (json_extract (p.doc, '$.basics.phone') <> '' AND"
+                           " instr (idempotency.body, json_extract (p.doc, '$.basics.phone')) > 0)"
+                           " OR (json_extract (p.doc, '$.basics.email') <> '' AND"
+                           " instr (idempotency.body, json_extract (p.doc, '$.basics.email')) > 0)))",
+                           "si", scope, account_id);
       xpz_platform_db_run (self->db, "DELETE FROM changes WHERE account_id = ?", "i", account_id);
-      xpz_platform_db_run (self->db, "DELETE FROM idempotency WHERE scope = ?", "s", scope);
       xpz_platform_db_run (self->db, "DELETE FROM accounts WHERE id = ?", "i", account_id);
       xpz_platform_db_run (self->db, "UPDATE deletion_requests SET status = 'completed', completed_at = ? WHERE id = ?",
                            "ii", now, request_id);

@@ -18,6 +18,9 @@
  * replayed key returns exactly what was committed.
  */
 
+/* Idempotency-Key records are honoured for 24 hours, then swept. */
+#define IDEMPOTENCY_TTL (24 * 3600)
+
 G_DEFINE_QUARK (xpz-platform-error-quark, xpz_platform_error)
 
 G_DEFINE_FINAL_TYPE (XpzPlatformServer, xpz_platform_server, G_TYPE_OBJECT)
@@ -332,6 +335,9 @@ xpz_platform_server_complete_due_deletions (XpzPlatformServer  *self,
       return FALSE;
     }
   n = xpz_platform_rights_complete_due (self, xpz_platform_server_now_locked (self));
+  /* the periodic sweep of expired Idempotency-Key records rides on the same admin run */
+  xpz_platform_db_run (self->db, "DELETE FROM idempotency WHERE created_at <= ?", "i",
+                       xpz_platform_server_now_locked (self) - IDEMPOTENCY_TTL);
   if (xpz_platform_db_failed (self->db))
     {
       xpz_platform_db_rollback (self->db);
@@ -344,6 +350,10 @@ xpz_platform_server_complete_due_deletions (XpzPlatformServer  *self,
     }
   else
     ok = xpz_platform_db_commit (self->db, error);
+  /* the WAL still holds the erased rows' old pages: checkpoint and truncate it (with
+   * secure_delete the main file's freed space is zeroed) */
+  if (ok && n > 0)
+    xpz_platform_db_exec (self->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
   g_rec_mutex_unlock (&self->lock);
   if (ok && n_completed != NULL)
     *n_completed = n;
@@ -713,6 +723,18 @@ split_path (const char   *path,
   return PATH_OK;
 }
 
+/* Whether an Idempotency-Key record may keep the answer for a replay. Sign-up, sign-in
+ * and refresh answers carry live tokens or the person's email and name: their record
+ * keeps only the keyed request hash and the status, and a replay answers 409
+ * idempotency_replay_unavailable (re-running a refresh would spend its token twice). */
+static gboolean
+idempotency_answer_kept (XpzRequest *req)
+{
+  if (req->n_segs == 0 || !g_str_equal (req->method, "POST"))
+    return TRUE;
+  return !g_str_equal (req->segs[0], "sessions") && !g_str_equal (req->segs[0], "accounts");
+}
+
 static void
 handle (XpzPlatformServer *self,
         SoupServerMessage *msg,
@@ -802,27 +824,38 @@ handle (XpzPlatformServer *self,
 
       if (idem_key != NULL)
         {
-          g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+          /* keyed: a sign-up's or sign-in's body holds a password, and a plain hash of
+           * it would be an offline guessing oracle in the database */
+          g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, self->secret, sizeof self->secret);
           sqlite3_stmt *stmt;
 
-          g_checksum_update (checksum, (const guchar *) req.method, -1);
-          g_checksum_update (checksum, (const guchar *) " ", 1);
-          g_checksum_update (checksum, (const guchar *) path, -1);
-          g_checksum_update (checksum, (const guchar *) "\n", 1);
+          g_hmac_update (hmac, (const guchar *) req.method, -1);
+          g_hmac_update (hmac, (const guchar *) " ", 1);
+          g_hmac_update (hmac, (const guchar *) path, -1);
+          g_hmac_update (hmac, (const guchar *) "\n", 1);
           if (bytes != NULL)
-            g_checksum_update (checksum, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes));
-          request_hash = g_strdup (g_checksum_get_string (checksum));
+            g_hmac_update (hmac, g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes));
+          request_hash = g_strdup (g_hmac_get_string (hmac));
           scope = resolve_token (&req) == 1 ? g_strdup_printf ("account:%" G_GINT64_FORMAT, req.account_id)
                                             : g_strdup ("anonymous");
 
+          /* a record older than IDEMPOTENCY_TTL is never honoured (it is swept on write) */
           stmt = xpz_platform_db_query (self->db,
-                                        "SELECT request_hash, status, body, etag FROM idempotency WHERE scope = ? AND key = ?",
-                                        "ss", scope, idem_key);
+                                        "SELECT request_hash, status, body, etag FROM idempotency"
+                                        " WHERE scope = ? AND key = ? AND created_at > ?",
+                                        "ssi", scope, idem_key, req.now - IDEMPOTENCY_TTL);
           if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
             {
-              if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), request_hash) != 0)
+              const char *stored = (const char *) sqlite3_column_text (stmt, 0);
+
+              if (stored == NULL || strlen (stored) != strlen (request_hash) ||
+                  sodium_memcmp (stored, request_hash, strlen (request_hash)) != 0)
                 xpz_request_error (&req, 422, "idempotency_key_reused",
                                    "This Idempotency-Key was used with a different request");
+              else if (sqlite3_column_type (stmt, 2) == SQLITE_NULL)
+                xpz_request_error (&req, SOUP_STATUS_CONFLICT, "idempotency_replay_unavailable",
+                                   "This request was already carried out and its answer is not kept (it held"
+                                   " credentials or personal data); sign in again, or retry with a new key");
               else
                 {
                   req.status = (guint) sqlite3_column_int (stmt, 1);
@@ -861,12 +894,23 @@ handle (XpzPlatformServer *self,
       g_autoptr(GError) error = NULL;
 
       if (req.status < 400 && idem_key != NULL)
-        xpz_platform_db_run (self->db,
-                             "INSERT INTO idempotency (scope, key, request_hash, status, body, etag, created_at)"
-                             " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             "sssibsi", scope, idem_key, request_hash, (gint64) req.status,
-                             req.response ? req.response : "", req.response ? req.response_len : (gsize) 0,
-                             req.etag, req.now);
+        {
+          /* the sweep also drops an expired record of this very key */
+          xpz_platform_db_run (self->db, "DELETE FROM idempotency WHERE created_at <= ?", "i",
+                               req.now - IDEMPOTENCY_TTL);
+          if (idempotency_answer_kept (&req))
+            xpz_platform_db_run (self->db,
+                                 "INSERT INTO idempotency (scope, key, account_id, request_hash, status, body, etag,"
+                                 " created_at) VALUES (?, ?, NULLIF (?, 0), ?, ?, ?, ?, ?)",
+                                 "ssisibsi", scope, idem_key, req.account_id, request_hash, (gint64) req.status,
+                                 req.response ? req.response : "", req.response ? req.response_len : (gsize) 0,
+                                 req.etag, req.now);
+          else
+            xpz_platform_db_run (self->db,
+                                 "INSERT INTO idempotency (scope, key, account_id, request_hash, status, body, etag,"
+                                 " created_at) VALUES (?, ?, NULL, ?, ?, NULL, NULL, ?)",
+                                 "sssii", scope, idem_key, request_hash, (gint64) req.status, req.now);
+        }
       if (req.status < 400 || req.commit_on_error)
         {
           if (!xpz_platform_db_commit (self->db, &error))
