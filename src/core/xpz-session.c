@@ -399,7 +399,19 @@ signed_up_in_cb (GObject      *source,
   GError *error = NULL;
 
   if (!xpz_session_sign_in_finish (XPZ_SESSION (source), result, &error))
-    g_task_return_error (task, error);
+    {
+      /* The platform answers a sign-up the same way whether the address is free or not
+       * (no oracle of who has an account): a refused sign-in right after it means the
+       * address had an account already, with another password. */
+      if (g_error_matches (error, XPZ_API_ERROR, XPZ_API_ERROR_UNAUTHORIZED))
+        {
+          g_clear_error (&error);
+          g_set_error_literal (&error, XPZ_API_ERROR, XPZ_API_ERROR_UNAUTHORIZED,
+                               _("Could not sign in to the new account. If this email address "
+                                 "already has an account, sign in with its password instead."));
+        }
+      g_task_return_error (task, error);
+    }
   else
     g_task_return_boolean (task, TRUE);
 }

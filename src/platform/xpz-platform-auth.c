@@ -14,12 +14,12 @@
  * (one session or all), a per-account sign-in rate limit and the sign-in history.
  */
 
-char *
-xpz_platform_auth_hash_password (XpzPlatformServer *self,
-                                 const char        *password)
+static char *
+hash_password (XpzPlatformPwhashCost  cost,
+               const char            *password)
 {
   char out[crypto_pwhash_STRBYTES];
-  gboolean min = self->options.pwhash_cost == XPZ_PLATFORM_PWHASH_MIN;
+  gboolean min = cost == XPZ_PLATFORM_PWHASH_MIN;
 
   if (crypto_pwhash_str_alg (out, password, strlen (password),
                              min ? crypto_pwhash_OPSLIMIT_MIN : crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -27,6 +27,58 @@ xpz_platform_auth_hash_password (XpzPlatformServer *self,
                              crypto_pwhash_ALG_ARGON2ID13) != 0)
     return NULL;
   return g_strdup (out);
+}
+
+char *
+xpz_platform_auth_hash_password (XpzPlatformServer *self,
+                                 const char        *password)
+{
+  return hash_password (self->options.pwhash_cost, password);
+}
+
+XpzPwhashWork *
+xpz_pwhash_work_new (gboolean               create,
+                     const char            *password,
+                     const char            *stored,
+                     XpzPlatformPwhashCost  cost)
+{
+  XpzPwhashWork *work = g_new0 (XpzPwhashWork, 1);
+
+  work->create = create;
+  work->password = g_strdup (password);
+  work->stored = g_strdup (stored);
+  work->cost = cost;
+  return work;
+}
+
+void
+xpz_pwhash_work_free (XpzPwhashWork *work)
+{
+  if (work == NULL)
+    return;
+  sodium_memzero (work->password, strlen (work->password));
+  g_free (work->password);
+  g_free (work->stored);
+  g_free (work->hash);
+  g_free (work);
+}
+
+/* Runs on the hashing pool, without the server lock: touches only @work. */
+void
+xpz_pwhash_work_run (XpzPwhashWork *work)
+{
+  if (work->create)
+    work->hash = hash_password (work->cost, work->password);
+  else if (work->stored != NULL)
+    work->verified = crypto_pwhash_str_verify (work->stored, work->password, strlen (work->password)) == 0;
+  else
+    {
+      /* An unknown email costs the same argon2id work as a known one, so that the
+       * answer's timing does not tell which accounts exist. */
+      g_autofree char *spent = hash_password (work->cost, work->password);
+
+      work->verified = FALSE;
+    }
 }
 
 static char *
@@ -162,7 +214,6 @@ create_account (XpzRequest *req)
 {
   JsonObject *body = xpz_request_body_object (req);
   const char *email, *password, *role, *name, *company;
-  g_autofree char *hash = NULL;
   g_autofree char *lower = NULL;
   gint64 id;
 
@@ -200,24 +251,35 @@ create_account (XpzRequest *req)
       return;
     }
 
-  lower = g_ascii_strdown (email, -1);
-  if (xpz_platform_db_int (req->db, 0, "SELECT 1 FROM accounts WHERE email = ?", "s", lower))
+  /* First pass: hash on the pool, for every address alike (no timing oracle). */
+  if (req->pwhash == NULL)
     {
-      xpz_request_error (req, SOUP_STATUS_CONFLICT, "email_taken", "An account with this email already exists");
+      req->pwhash_want = xpz_pwhash_work_new (TRUE, password, NULL, req->server->options.pwhash_cost);
       return;
     }
-
-  hash = xpz_platform_auth_hash_password (req->server, password);
-  if (hash == NULL)
+  if (req->pwhash->hash == NULL)
     {
       xpz_request_db_failed (req);
       return;
     }
-  id = xpz_platform_auth_create_account (req->server, lower, hash, role, name,
-                                         g_str_equal (role, "employer") ? company : NULL, req->now);
-  if (id == 0 || xpz_platform_db_failed (req->db))
-    return;
-  xpz_request_object (req, SOUP_STATUS_CREATED, account_json (req->server, id));
+
+  /* The same answer whether the address is free or not, and an existing account is
+   * left untouched: sign-up is no oracle of who has an account (R2.1). */
+  lower = g_ascii_strdown (email, -1);
+  if (!xpz_platform_db_int (req->db, 0, "SELECT 1 FROM accounts WHERE email = ?", "s", lower))
+    {
+      id = xpz_platform_auth_create_account (req->server, lower, req->pwhash->hash, role, name,
+                                             g_str_equal (role, "employer") ? company : NULL, req->now);
+      if (id == 0 || xpz_platform_db_failed (req->db))
+        return;
+    }
+  {
+    JsonObject *o = json_object_new ();
+
+    json_object_set_string_member (o, "status", "accepted");
+    json_object_set_string_member (o, "next", "sign_in");
+    xpz_request_object (req, SOUP_STATUS_ACCEPTED, o);
+  }
 }
 
 static void
@@ -271,14 +333,17 @@ session_response (XpzRequest *req,
   xpz_request_object (req, status, o);
 }
 
-/* Failed attempts in the window, per normalised email; TRUE if the limit is reached. */
+/* Failed attempts in the window, per key of @table (a normalised email, or a client
+ * address); TRUE if @limit is reached. Checked before any hashing: cheap to refuse. */
 static gboolean
 rate_limited (XpzRequest *req,
-              const char *email,
+              GHashTable *table,
+              const char *key,
+              guint       limit,
               gint64     *retry_after)
 {
   XpzPlatformServer *self = req->server;
-  GArray *times = g_hash_table_lookup (self->sign_in_attempts, email);
+  GArray *times = g_hash_table_lookup (table, key);
   gint64 window = self->options.sign_in_window;
 
   if (times == NULL)
@@ -287,10 +352,10 @@ rate_limited (XpzRequest *req,
     g_array_remove_index (times, 0);
   if (times->len == 0)
     {
-      g_hash_table_remove (self->sign_in_attempts, email);
+      g_hash_table_remove (table, key);
       return FALSE;
     }
-  if (self->options.sign_in_limit == 0 || times->len < self->options.sign_in_limit)
+  if (limit == 0 || times->len < limit)
     return FALSE;
   *retry_after = MAX (1, g_array_index (times, gint64, 0) + window - req->now);
   return TRUE;
@@ -298,14 +363,15 @@ rate_limited (XpzRequest *req,
 
 static void
 note_failure (XpzRequest *req,
-              const char *email)
+              GHashTable *attempts,
+              const char *key,
+              guint       keep)
 {
-  GHashTable *attempts = req->server->sign_in_attempts;
-  GArray *times = g_hash_table_lookup (attempts, email);
+  GArray *times = g_hash_table_lookup (attempts, key);
 
   if (times == NULL)
     {
-      /* bound the table too: forget emails whose failures all left the window */
+      /* bound the table too: forget keys whose failures all left the window */
       if (g_hash_table_size (attempts) >= 10000)
         {
           GHashTableIter iter;
@@ -321,11 +387,11 @@ note_failure (XpzRequest *req,
             }
         }
       times = g_array_new (FALSE, FALSE, sizeof (gint64));
-      g_hash_table_insert (attempts, g_strdup (email), times);
+      g_hash_table_insert (attempts, g_strdup (key), times);
     }
   g_array_append_val (times, req->now);
   /* bound the memory an attacker can make us spend */
-  if (times->len > 64)
+  if (times->len > MAX (keep, 64))
     g_array_remove_index (times, 0);
 }
 
@@ -352,7 +418,9 @@ sign_in (XpzRequest *req)
     }
 
   lower = g_ascii_strdown (email, -1);
-  if (rate_limited (req, lower, &retry))
+  /* Per client address, then per account, before any hashing (R3.4). */
+  if (rate_limited (req, self->address_failures, req->ip ? req->ip : "", self->options.sign_in_address_limit, &retry) ||
+      rate_limited (req, self->sign_in_attempts, lower, self->options.sign_in_limit, &retry))
     {
       req->retry_after = g_strdup_printf ("%" G_GINT64_FORMAT, retry);
       xpz_request_error (req, 429, "rate_limited", "Too many failed sign-ins; try again later");
@@ -363,26 +431,22 @@ sign_in (XpzRequest *req)
   if (account_id != 0)
     stored = xpz_platform_db_text (req->db, "SELECT password_hash FROM accounts WHERE id = ?", "i", account_id);
 
-  if (stored != NULL)
-    ok = crypto_pwhash_str_verify (stored, password, strlen (password)) == 0;
-  else
+  /* First pass: the verification runs on the hashing pool (an unknown email costs the
+   * same work there); the second pass has its result. */
+  if (req->pwhash == NULL)
     {
-      /* An unknown email costs the same argon2id verification as a known one, so that
-       * the answer's timing does not tell which accounts exist. */
-      int spent;
-
-      if (self->dummy_hash == NULL)
-        self->dummy_hash = xpz_platform_auth_hash_password (self, "xpz-no-such-account");
-      spent = self->dummy_hash != NULL
-              ? crypto_pwhash_str_verify (self->dummy_hash, password, strlen (password))
-              : -1;
-      g_debug ("Sign-in refused for an unknown email (%d)", spent);
-      ok = FALSE;
+      req->pwhash_want = xpz_pwhash_work_new (FALSE, password, stored, self->options.pwhash_cost);
+      return;
     }
+  /* valid only for the hash that was verified (the password may have changed since) */
+  ok = stored != NULL && req->pwhash->verified && g_strcmp0 (req->pwhash->stored, stored) == 0;
+  if (stored == NULL)
+    g_debug ("Sign-in refused for an unknown email");
 
   if (!ok)
     {
-      note_failure (req, lower);
+      note_failure (req, self->sign_in_attempts, lower, 0);
+      note_failure (req, self->address_failures, req->ip ? req->ip : "", self->options.sign_in_address_limit);
       if (account_id != 0)
         {
           record_sign_in (req, account_id, "failure");

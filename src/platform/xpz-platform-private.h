@@ -31,7 +31,22 @@ struct _XpzPlatformServer
   guint8              secret[32];  /* signs change-feed cursors */
   GHashTable         *sign_in_attempts;  /* normalised email → GArray of gint64 times */
   gboolean            pwhash_min;
-  char               *dummy_hash;  /* verified for unknown emails: no timing oracle */
+
+  /* Password hashing off the server thread (R3.4): argon2id runs on this pool; the
+   * paused request is completed on @context. Guarded by pwhash_lock. */
+  GThreadPool        *pwhash_pool;
+  GMainContext       *context;     /* where requests are handled */
+  GMutex              pwhash_lock;
+  GCond               pwhash_cond;
+  GHashTable         *pwhash_done; /* XpzPwhashJob * whose completion is pending */
+  guint               pwhash_queued;   /* jobs in the pool (queued or running) */
+  gboolean            pwhash_hold;     /* test only: workers wait until released */
+  guint               pwhash_holding;  /* test only: workers waiting on the hold */
+  gboolean            stopping;
+  GHashTable         *address_failures;  /* client address → GArray of gint64 times */
+
+  /* Connections (R3.4): open connections per client address. */
+  GHashTable         *connections;     /* client address → GUINT_TO_POINTER (count) */
 
   SoupServer         *soup;
   char               *url;
@@ -73,7 +88,32 @@ typedef struct
   char               *etag;
   char               *retry_after;
   gboolean            commit_on_error;
+
+  /* Password hashing (R3.4): a handler that needs argon2id sets @pwhash_want and
+   * returns without answering; the server runs it on its pool and calls the handler
+   * again with @pwhash holding the result. */
+  struct _XpzPwhashWork *pwhash_want;
+  struct _XpzPwhashWork *pwhash;
 } XpzRequest;
+
+/* What a request asks the hashing pool to do, and its result. */
+typedef struct _XpzPwhashWork
+{
+  gboolean              create;    /* TRUE: hash @password; FALSE: verify it against @stored */
+  char                 *password;  /* wiped when freed */
+  char                 *stored;    /* the stored hash, or NULL (unknown email: a hash of
+                                    * the same cost is computed instead) */
+  XpzPlatformPwhashCost cost;
+  gboolean              verified;  /* result of a verification */
+  char                 *hash;      /* result of a creation, or NULL on failure */
+} XpzPwhashWork;
+
+XpzPwhashWork *xpz_pwhash_work_new             (gboolean           create,
+                                                const char        *password,
+                                                const char        *stored,
+                                                XpzPlatformPwhashCost cost);
+void        xpz_pwhash_work_free               (XpzPwhashWork     *work);
+void        xpz_pwhash_work_run                (XpzPwhashWork     *work);
 
 /* server.c */
 gint64      xpz_platform_server_now_locked     (XpzPlatformServer *self);

@@ -49,6 +49,11 @@ xpz_platform_options_init (XpzPlatformOptions *options)
   options->sign_in_window = 900;
   options->access_ttl = 3600;
   options->refresh_ttl = 30 * 24 * 3600;
+  options->sign_in_address_limit = 20;
+  options->pwhash_threads = 0;
+  options->pwhash_queue = 16;
+  options->stall_timeout = 30;
+  options->max_connections_per_address = 32;
   options->faults = NULL;
 }
 
@@ -87,7 +92,12 @@ xpz_platform_server_finalize (GObject *object)
   g_clear_pointer (&self->matcher, xpz_platform_matcher_free);
   g_clear_pointer (&self->faults, xpz_platform_faults_free);
   g_clear_pointer (&self->sign_in_attempts, g_hash_table_unref);
-  g_clear_pointer (&self->dummy_hash, g_free);
+  g_clear_pointer (&self->address_failures, g_hash_table_unref);
+  g_clear_pointer (&self->pwhash_done, g_hash_table_unref);
+  g_clear_pointer (&self->connections, g_hash_table_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_mutex_clear (&self->pwhash_lock);
+  g_cond_clear (&self->pwhash_cond);
   g_clear_error (&self->thread_error);
   g_free (self->faults_spec);
   g_free (self->db_path);
@@ -149,6 +159,12 @@ xpz_platform_server_init (XpzPlatformServer *self)
   g_cond_init (&self->start_cond);
   self->sign_in_attempts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                   (GDestroyNotify) g_array_unref);
+  self->address_failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                  (GDestroyNotify) g_array_unref);
+  g_mutex_init (&self->pwhash_lock);
+  g_cond_init (&self->pwhash_cond);
+  self->pwhash_done = g_hash_table_new (NULL, NULL);
+  self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 static gboolean
@@ -210,6 +226,11 @@ xpz_platform_server_new (const char                *db_path,
     self->options.k_anonymity = 2;
   if (self->options.max_json_depth == 0)
     self->options.max_json_depth = 32;
+  if (self->options.pwhash_threads == 0)
+    self->options.pwhash_threads = MAX (1, g_get_num_processors () - 1);
+  if (self->options.pwhash_queue == 0)
+    self->options.pwhash_queue = 16;
+  self->options.pwhash_queue = MAX (self->options.pwhash_queue, self->options.pwhash_threads);
   self->db_path = g_strdup (db_path);
 
   if (options != NULL && options->faults != NULL && !xpz_platform_server_set_faults (self, options->faults, error))
@@ -658,6 +679,8 @@ request_clear (XpzRequest *req)
   g_free (req->response);
   g_free (req->etag);
   g_free (req->retry_after);
+  g_clear_pointer (&req->pwhash_want, xpz_pwhash_work_free);
+  g_clear_pointer (&req->pwhash, xpz_pwhash_work_free);
 }
 
 /* Checks one path segment: not empty, not "." or "..", UTF-8, no control character. */
@@ -735,10 +758,18 @@ idempotency_answer_kept (XpzRequest *req)
   return !g_str_equal (req->segs[0], "sessions") && !g_str_equal (req->segs[0], "accounts");
 }
 
+static gboolean defer_pwhash (XpzPlatformServer *self,
+                              SoupServerMessage *msg,
+                              GHashTable        *query,
+                              XpzPwhashWork     *work);
+
+/* @pwhash: (transfer full) (nullable): the hashing result, when a deferred request
+ * comes back from the pool. */
 static void
-handle (XpzPlatformServer *self,
-        SoupServerMessage *msg,
-        GHashTable        *query)
+handle_with (XpzPlatformServer *self,
+             SoupServerMessage *msg,
+             GHashTable        *query,
+             XpzPwhashWork     *pwhash)
 {
   XpzRequest req = { 0 };
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
@@ -759,6 +790,7 @@ handle (XpzPlatformServer *self,
   req.ip = soup_server_message_get_remote_host (msg);
   req.client = soup_message_headers_get_one (headers, "User-Agent");
   req.query = query ? g_hash_table_ref (query) : NULL;
+  req.pwhash = pwhash;
   mutating = is_mutating (req.method);
 
   g_debug ("%s %s", req.method, path);   /* never headers: Authorization stays out of logs */
@@ -880,6 +912,24 @@ handle (XpzPlatformServer *self,
 
   route (&req);
 
+  if (req.pwhash_want != NULL && !xpz_platform_db_failed (self->db))
+    {
+      /* The handler needs argon2id (R3.4): nothing was written; it runs again, with the
+       * result, once the pool has hashed, and the server serves others meanwhile. */
+      if (mutating)
+        xpz_platform_db_rollback (self->db);
+      g_rec_mutex_unlock (&self->lock);
+      if (!defer_pwhash (self, msg, query, g_steal_pointer (&req.pwhash_want)))
+        {
+          req.retry_after = g_strdup ("1");
+          xpz_request_error (&req, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", "The server is busy; retry");
+          apply_response (&req);
+        }
+      request_clear (&req);
+      return;
+    }
+  g_clear_pointer (&req.pwhash_want, xpz_pwhash_work_free);
+
   if (xpz_platform_db_failed (self->db))
     {
       xpz_platform_db_rollback (self->db);
@@ -929,6 +979,229 @@ out:
     soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Idempotent-Replayed", "true");
   apply_response (&req);
   request_clear (&req);
+}
+
+static void
+handle (XpzPlatformServer *self,
+        SoupServerMessage *msg,
+        GHashTable        *query)
+{
+  handle_with (self, msg, query, NULL);
+}
+
+/* ---- the password-hashing pool (R3.4) ---- */
+
+typedef struct
+{
+  XpzPlatformServer *server;    /* not a reference: the server drains its pool before it goes */
+  SoupServerMessage *msg;
+  GHashTable        *query;
+  XpzPwhashWork     *work;
+  GSource           *source;
+  gulong             disconnected_id;
+  gboolean           disconnected;
+} PwhashJob;
+
+static void
+pwhash_job_free (gpointer data)
+{
+  PwhashJob *job = data;
+
+  if (job->disconnected_id != 0)
+    g_signal_handler_disconnect (job->msg, job->disconnected_id);
+  g_object_unref (job->msg);
+  g_clear_pointer (&job->query, g_hash_table_unref);
+  xpz_pwhash_work_free (job->work);
+  g_clear_pointer (&job->source, g_source_unref);
+  g_free (job);
+}
+
+static void
+pwhash_job_disconnected_cb (SoupServerMessage *msg,
+                            gpointer           user_data)
+{
+  PwhashJob *job = user_data;
+
+  job->disconnected = TRUE;
+}
+
+/* On the server's context: completes the paused request with the hashing result. */
+static gboolean
+pwhash_done_cb (gpointer data)
+{
+  PwhashJob *job = data;
+  XpzPlatformServer *self = job->server;
+  gboolean stopping;
+
+  g_mutex_lock (&self->pwhash_lock);
+  g_hash_table_remove (self->pwhash_done, job);
+  stopping = self->stopping;
+  g_mutex_unlock (&self->pwhash_lock);
+
+  if (!stopping && !job->disconnected)
+    {
+      handle_with (self, job->msg, job->query, g_steal_pointer (&job->work));
+      soup_server_message_unpause (job->msg);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* On a pool thread, without the server lock. */
+static void
+pwhash_worker (gpointer data,
+               gpointer user_data)
+{
+  PwhashJob *job = data;
+  XpzPlatformServer *self = user_data;
+  gboolean stopping;
+
+  g_mutex_lock (&self->pwhash_lock);
+  if (self->pwhash_hold && !self->stopping)
+    {
+      self->pwhash_holding++;
+      g_cond_broadcast (&self->pwhash_cond);
+      while (self->pwhash_hold && !self->stopping)
+        g_cond_wait (&self->pwhash_cond, &self->pwhash_lock);
+      self->pwhash_holding--;
+    }
+  stopping = self->stopping;
+  g_mutex_unlock (&self->pwhash_lock);
+
+  if (!stopping)
+    xpz_pwhash_work_run (job->work);
+
+  g_mutex_lock (&self->pwhash_lock);
+  self->pwhash_queued--;
+  g_cond_broadcast (&self->pwhash_cond);
+  if (self->stopping)
+    {
+      g_mutex_unlock (&self->pwhash_lock);
+      pwhash_job_free (job);
+      return;
+    }
+  job->source = g_idle_source_new ();
+  g_source_set_static_name (job->source, "xpz-pwhash-done");
+  g_source_set_callback (job->source, pwhash_done_cb, job, pwhash_job_free);
+  g_hash_table_add (self->pwhash_done, job);
+  g_source_attach (job->source, self->context);
+  g_mutex_unlock (&self->pwhash_lock);
+}
+
+/* Pauses @msg and queues @work on the pool; FALSE (and @work freed) if the pool is full. */
+static gboolean
+defer_pwhash (XpzPlatformServer *self,
+              SoupServerMessage *msg,
+              GHashTable        *query,
+              XpzPwhashWork     *work)
+{
+  PwhashJob *job;
+
+  g_mutex_lock (&self->pwhash_lock);
+  if (self->pwhash_pool == NULL || self->stopping || self->pwhash_queued >= self->options.pwhash_queue)
+    {
+      g_mutex_unlock (&self->pwhash_lock);
+      xpz_pwhash_work_free (work);
+      return FALSE;
+    }
+  self->pwhash_queued++;
+  g_cond_broadcast (&self->pwhash_cond);
+  g_mutex_unlock (&self->pwhash_lock);
+
+  job = g_new0 (PwhashJob, 1);
+  job->server = self;
+  job->msg = g_object_ref (msg);
+  job->query = query ? g_hash_table_ref (query) : NULL;
+  job->work = work;
+  job->disconnected_id = g_signal_connect (msg, "disconnected", G_CALLBACK (pwhash_job_disconnected_cb), job);
+  soup_server_message_pause (msg);
+  g_thread_pool_push (self->pwhash_pool, job, NULL);
+  return TRUE;
+}
+
+static void
+pwhash_pool_start (XpzPlatformServer *self)
+{
+  g_mutex_lock (&self->pwhash_lock);
+  self->stopping = FALSE;
+  g_mutex_unlock (&self->pwhash_lock);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  self->context = g_main_context_ref_thread_default ();
+  if (self->pwhash_pool == NULL)
+    self->pwhash_pool = g_thread_pool_new (pwhash_worker, self, (int) self->options.pwhash_threads, FALSE, NULL);
+}
+
+/* Drains the pool (the hashing in progress finishes; queued work is dropped) and drops
+ * the completions that have not run yet. */
+static void
+pwhash_pool_stop (XpzPlatformServer *self)
+{
+  g_autoptr(GPtrArray) sources = g_ptr_array_new_with_free_func ((GDestroyNotify) g_source_unref);
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->pwhash_pool == NULL)
+    return;
+  g_mutex_lock (&self->pwhash_lock);
+  self->stopping = TRUE;
+  g_cond_broadcast (&self->pwhash_cond);
+  g_mutex_unlock (&self->pwhash_lock);
+
+  g_thread_pool_free (g_steal_pointer (&self->pwhash_pool), FALSE, TRUE);
+
+  g_mutex_lock (&self->pwhash_lock);
+  g_hash_table_iter_init (&iter, self->pwhash_done);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    g_ptr_array_add (sources, g_source_ref (((PwhashJob *) key)->source));
+  g_hash_table_remove_all (self->pwhash_done);
+  g_mutex_unlock (&self->pwhash_lock);
+  for (guint i = 0; i < sources->len; i++)
+    g_source_destroy (sources->pdata[i]);
+}
+
+/**
+ * xpz_platform_server_hold_pwhash:
+ * @hold: TRUE: hashing workers wait before they start a job; FALSE: release them
+ *
+ * Test only: holds the hashing pool busy, so that a test can prove by ordering what is
+ * answered while sign-ins are being hashed.
+ */
+void
+xpz_platform_server_hold_pwhash (XpzPlatformServer *self,
+                                 gboolean           hold)
+{
+  g_return_if_fail (XPZ_IS_PLATFORM_SERVER (self));
+
+  g_mutex_lock (&self->pwhash_lock);
+  self->pwhash_hold = hold;
+  g_cond_broadcast (&self->pwhash_cond);
+  g_mutex_unlock (&self->pwhash_lock);
+}
+
+/**
+ * xpz_platform_server_wait_pwhash_held:
+ * @n_jobs: how many hashing jobs to wait for
+ * @timeout_us: the deadline, in microseconds from now
+ *
+ * Test only: waits until @n_jobs hashing jobs are in the pool and every worker that
+ * could start one waits on the hold. FALSE at the deadline.
+ */
+gboolean
+xpz_platform_server_wait_pwhash_held (XpzPlatformServer *self,
+                                      guint              n_jobs,
+                                      gint64             timeout_us)
+{
+  gint64 end = g_get_monotonic_time () + timeout_us;
+  gboolean ok = TRUE;
+
+  g_return_val_if_fail (XPZ_IS_PLATFORM_SERVER (self), FALSE);
+
+  g_mutex_lock (&self->pwhash_lock);
+  while (ok && (self->pwhash_queued < n_jobs ||
+                self->pwhash_holding < MIN (n_jobs, self->options.pwhash_threads)))
+    ok = g_cond_wait_until (&self->pwhash_cond, &self->pwhash_lock, end);
+  ok = self->pwhash_queued >= n_jobs && self->pwhash_holding >= MIN (n_jobs, self->options.pwhash_threads);
+  g_mutex_unlock (&self->pwhash_lock);
+  return ok;
 }
 
 typedef struct
@@ -1084,6 +1357,7 @@ xpz_platform_server_listen (XpzPlatformServer  *self,
       g_set_error (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_LISTEN, "“%s” is not an IP address", address);
       return FALSE;
     }
+  pwhash_pool_start (self);
   self->soup = soup_server_new ("server-header", "xpertaize-platform/" PACKAGE_VERSION,
                                 "tls-certificate", certificate,
                                 NULL);
@@ -1198,6 +1472,7 @@ xpz_platform_server_stop (XpzPlatformServer *self)
 {
   g_return_if_fail (XPZ_IS_PLATFORM_SERVER (self));
 
+  pwhash_pool_stop (self);
   if (self->thread == NULL)
     return;
   g_main_context_invoke (self->thread_context, quit_loop_cb, self->thread_loop);

@@ -53,6 +53,11 @@ typedef struct
   guint                 sign_in_window;     /* seconds, default 900 */
   gint64                access_ttl;         /* seconds, default 3600 */
   gint64                refresh_ttl;        /* seconds, default 30 days */
+  guint                 sign_in_address_limit;  /* failed sign-ins per client address per window, default 20 */
+  guint                 pwhash_threads;     /* argon2id worker threads; 0: one less than the CPUs (≥ 1) */
+  guint                 pwhash_queue;       /* hashing jobs accepted at once (else 503), default 16 */
+  guint                 stall_timeout;      /* seconds a request may take to arrive, default 30 */
+  guint                 max_connections_per_address;  /* open connections per client address, default 32 */
   const char           *faults;             /* fault-injection spec; NULL: none (see docs) */
 } XpzPlatformOptions;
 
@@ -95,5 +100,10 @@ gboolean           xpz_platform_server_publish_policy          (XpzPlatformServe
 gboolean           xpz_platform_server_set_faults              (XpzPlatformServer  *self,
                                                                 const char         *spec,
                                                                 GError            **error);
+void               xpz_platform_server_hold_pwhash             (XpzPlatformServer  *self,
+                                                                gboolean            hold);
+gboolean           xpz_platform_server_wait_pwhash_held        (XpzPlatformServer  *self,
+                                                                guint               n_jobs,
+                                                                gint64              timeout_us);
 
 G_END_DECLS

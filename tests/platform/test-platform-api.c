@@ -215,7 +215,7 @@ test_token_expiry_refresh (void)
   XpzTestResponse *r;
   const char *new_access;
 
-  g_assert_cmpuint (created->status, ==, 201);
+  g_assert_cmpuint (created->status, ==, 202);
   g_assert_cmpint (json_object_get_int_member (xpz_test_object (session), "expires_in"), ==, 3600);
   r = xpz_test_request (ts, "GET", "/api/v1/me", access, NULL, NULL);
   g_assert_cmpuint (r->status, ==, 200);

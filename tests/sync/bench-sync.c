@@ -159,7 +159,7 @@ main (int   argc,
   created = api (client, "POST", "/api/v1/accounts",
                  "{\"email\":\"sync@bench.ma\",\"password\":\"bench-password\","
                  "\"role\":\"employer\",\"name\":\"Sync\",\"company\":\"Bench\"}");
-  g_assert_cmpuint (xpz_api_response_get_status (created), ==, 201);
+  g_assert_cmpuint (xpz_api_response_get_status (created), ==, 202);
   session = xpz_session_new (client, secrets);
   xpz_session_sign_in_async (session, "sync@bench.ma", "bench-password", NULL, xpz_test_sign_in_done, &w);
   wait_done (&w);

@@ -200,7 +200,7 @@ test_sigkill_during_sync (void)
   created = api (client, "POST", "/api/v1/accounts",
                  "{\"email\":\"crash@suite.ma\",\"password\":\"crash-suite-1\","
                  "\"role\":\"employer\",\"name\":\"Crash\",\"company\":\"Suite\"}");
-  g_assert_cmpuint (xpz_api_response_get_status (created), ==, 201);
+  g_assert_cmpuint (xpz_api_response_get_status (created), ==, 202);
 
   for (guint run = 0; run < RUNS; run++)
     {

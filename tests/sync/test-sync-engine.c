@@ -207,7 +207,7 @@ fixture_setup (Fixture       *f,
                                  "\"role\":\"employer\",\"name\":\"Sync Test\","
                                  "\"company\":\"Atlas Data\"}", email);
       created = api (f->client, "POST", "/api/v1/accounts", account, NULL, NULL);
-      g_assert_cmpuint (xpz_api_response_get_status (created), ==, 201);
+      g_assert_cmpuint (xpz_api_response_get_status (created), ==, 202);
     }
   else if (g_strcmp0 (role, "recruiter") == 0)
     email = g_strdup (XPZ_PLATFORM_DEMO_RECRUITER_EMAIL);
@@ -628,7 +628,7 @@ test_pull_employer (Fixture       *f,
 
   /* Another device posts a job: the next pull brings only what changed. */
   created = api (f->client, "POST", "/api/v1/jobs", job, NULL, NULL);
-  g_assert_cmpuint (xpz_api_response_get_status (created), ==, 201);
+  g_assert_cmpuint (xpz_api_response_get_status (created), ==, 202);
   second = pull (f);
   g_assert_cmpuint (second, >=, 1);
   g_assert_cmpuint (second, <, first);

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-platform-flood"
+#include "config.h"
+
+#include <string.h>
+
+#include "xpz-platform-test-util.h"
+
+/*
+ * Issue #14 §4 and §1's last bullet: floods and stalls do not stop the server.
+ * Argon2id runs on a bounded pool (R3.4 security: no clause of its own, the nearest),
+ * sign-up is no oracle of who has an account (R2.1), bodies and connections are bounded
+ * while they arrive. Behaviour is proved by ordering (a pool held busy by the test, the
+ * bytes the server accepted), never by timing.
+ */
+
+#define DEADLINE_US (30 * G_USEC_PER_SEC)
+
+/* ---- raw HTTP over a socket of its own, usable from any thread ---- */
+
+static GSocketConnection *
+connect_to (XpzTestServer *ts)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (ts->url, G_URI_FLAGS_NONE, &error);
+  GSocketConnection *connection;
+
+  g_assert_no_error (error);
+  connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri), (guint16) g_uri_get_port (uri),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 60);
+  return connection;
+}
+
+/* Reads until the peer closes (or an error); returns what arrived. */
+static char *
+read_all (GSocketConnection *connection)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GString *out = g_string_new (NULL);
+  char buf[4096];
+  gssize n;
+
+  while ((n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL)) > 0)
+    g_string_append_len (out, buf, n);
+  return g_string_free (out, FALSE);
+}
+
+static guint
+status_of (const char *response)
+{
+  guint64 status = 0;
+
+  if (g_str_has_prefix (response, "HTTP/1.1 ") || g_str_has_prefix (response, "HTTP/1.0 "))
+    {
+      g_autofree char *code = g_strndup (response + 9, 3);
+
+      g_ascii_string_to_unsigned (code, 10, 100, 599, &status, NULL);
+    }
+  return (guint) status;
+}
+
+/* One request with Connection: close; returns the HTTP status (0: no answer). */
+static guint
+raw_request (XpzTestServer *ts,
+             const char    *method,
+             const char    *path,
+             const char    *body)
+{
+  g_autoptr(GSocketConnection) connection = connect_to (ts);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autofree char *request = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+                                              "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
+                                              method, path, strlen (body), body);
+  g_autofree char *response = NULL;
+
+  g_assert_true (g_output_stream_write_all (out, request, strlen (request), NULL, NULL, NULL));
+  response = read_all (connection);
+  return status_of (response);
+}
+
+typedef struct
+{
+  XpzTestServer *ts;
+  const char    *path;
+  char          *body;
+  guint          status;
+  gint           done;
+} SignIn;
+
+static gpointer
+sign_in_thread (gpointer data)
+{
+  SignIn *s = data;
+
+  s->status = raw_request (s->ts, "POST", s->path, s->body);
+  g_atomic_int_set (&s->done, 1);
+  return NULL;
+}
+
+static GThread *
+request_in_thread (SignIn        *s,
+                   XpzTestServer *ts,
+                   const char    *path,
+                   const char    *body)
+{
+  s->ts = ts;
+  s->path = path;
+  s->body = g_strdup (body);
+  return g_thread_new ("request", sign_in_thread, s);
+}
+
+static GThread *
+sign_in_in_thread (SignIn        *s,
+                   XpzTestServer *ts,
+                   const char    *email,
+                   const char    *password)
+{
+  g_autofree char *body = g_strdup_printf ("{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
+
+  return request_in_thread (s, ts, "/api/v1/sessions", body);
+}
+
+static XpzTestServer *
+flood_server (guint threads,
+              guint queue,
+              guint address_limit)
+{
+  XpzPlatformOptions options;
+
+  xpz_platform_options_init (&options);
+  options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
+  options.pwhash_threads = threads;
+  options.pwhash_queue = queue;
+  if (address_limit != 0)
+    options.sign_in_address_limit = address_limit;
+  return xpz_test_server_new (&options);
+}
+
+/* Another request is answered while a sign-in is being hashed: the pool is held by the
+ * test, so the sign-in cannot finish before GET /me is answered. */
+static void
+test_hashing_does_not_block (void)
+{
+  g_autoptr(XpzTestServer) ts = flood_server (1, 4, 0);
+  g_autofree char *token = xpz_test_signup (ts, "busy@example.ma", "candidate", "Busy", NULL, NULL);
+  SignIn s = { 0 };
+  GThread *thread;
+  XpzTestResponse *r;
+
+  xpz_platform_server_hold_pwhash (ts->server, TRUE);
+  thread = sign_in_in_thread (&s, ts, "busy@example.ma", "correct horse battery");
+  g_assert_true (xpz_platform_server_wait_pwhash_held (ts->server, 1, DEADLINE_US));
+
+  r = xpz_test_request (ts, "GET", "/api/v1/me", token, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (xpz_test_object (r), "name"), ==, "Busy");
+  xpz_test_response_free (r);
+  /* the sign-in is still waiting for its hash */
+  g_assert_cmpint (g_atomic_int_get (&s.done), ==, 0);
+
+  xpz_platform_server_hold_pwhash (ts->server, FALSE);
+  g_thread_join (thread);
+  g_assert_cmpuint (s.status, ==, 201);
+  g_free (s.body);
+}
+
+/* More sign-ins than the pool takes: 503 with Retry-After, while others are served. */
+static void
+test_pool_full (void)
+{
+  g_autoptr(XpzTestServer) ts = flood_server (1, 2, 0);
+  g_autofree char *token = xpz_test_signup (ts, "full@example.ma", "candidate", "Full", NULL, NULL);
+  SignIn s[2] = { { 0 } };
+  GThread *threads[2];
+  XpzTestResponse *r;
+
+  xpz_platform_server_hold_pwhash (ts->server, TRUE);
+  threads[0] = sign_in_in_thread (&s[0], ts, "full@example.ma", "correct horse battery");
+  threads[1] = sign_in_in_thread (&s[1], ts, "nobody@example.ma", "correct horse battery");
+  g_assert_true (xpz_platform_server_wait_pwhash_held (ts->server, 2, DEADLINE_US));
+
+  r = xpz_test_request (ts, "POST", "/api/v1/sessions", NULL,
+                        "{\"email\":\"full@example.ma\",\"password\":\"correct horse battery\"}", NULL);
+  g_assert_cmpuint (r->status, ==, 503);
+  g_assert_cmpstr (xpz_test_error_code (r), ==, "busy");
+  g_assert_nonnull (soup_message_headers_get_one (r->headers, "Retry-After"));
+  xpz_test_response_free (r);
+  /* a sign-up needs the pool too */
+  r = xpz_test_request (ts, "POST", "/api/v1/accounts", NULL,
+                        "{\"email\":\"new@example.ma\",\"password\":\"correct horse battery\","
+                        "\"role\":\"candidate\",\"name\":\"New\"}", NULL);
+  g_assert_cmpuint (r->status, ==, 503);
+  xpz_test_response_free (r);
+  /* what needs no hashing is served */
+  r = xpz_test_request (ts, "GET", "/api/v1/me", token, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  xpz_test_response_free (r);
+
+  xpz_platform_server_hold_pwhash (ts->server, FALSE);
+  g_thread_join (threads[0]);
+  g_thread_join (threads[1]);
+  g_assert_cmpuint (s[0].status, ==, 201);
+  g_assert_cmpuint (s[1].status, ==, 401);
+  g_free (s[0].body);
+  g_free (s[1].body);
+}
+
+/* Failed sign-ins per client address are limited before hashing: past the limit the
+ * answer is 429 even with the pool held (it never reaches the pool). */
+static void
+test_limited_per_address (void)
+{
+  g_autoptr(XpzTestServer) ts = flood_server (1, 4, 3);
+  XpzTestResponse *r;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"email\":\"unknown%u@example.ma\",\"password\":\"guess-%u\"}", i, i);
+
+      r = xpz_test_request (ts, "POST", "/api/v1/sessions", NULL, body, NULL);
+      g_assert_cmpuint (r->status, ==, 401);
+      xpz_test_response_free (r);
+    }
+
+  xpz_platform_server_hold_pwhash (ts->server, TRUE);
+  r = xpz_test_request (ts, "POST", "/api/v1/sessions", NULL,
+                        "{\"email\":\"unknown9@example.ma\",\"password\":\"guess-9\"}", NULL);
+  g_assert_cmpuint (r->status, ==, 429);
+  g_assert_cmpstr (xpz_test_error_code (r), ==, "rate_limited");
+  g_assert_nonnull (soup_message_headers_get_one (r->headers, "Retry-After"));
+  xpz_test_response_free (r);
+  xpz_platform_server_hold_pwhash (ts->server, FALSE);
+
+  /* the window passes */
+  xpz_platform_server_set_now (ts->server, XPZ_TEST_NOW + 901);
+  r = xpz_test_request (ts, "POST", "/api/v1/sessions", NULL,
+                        "{\"email\":\"unknown9@example.ma\",\"password\":\"guess-9\"}", NULL);
+  g_assert_cmpuint (r->status, ==, 401);
+  xpz_test_response_free (r);
+}
+
+/* Signing up with an address that has an account answers exactly as for a free one,
+ * costs the same hashing, and leaves the account untouched. */
+static void
+test_sign_up_no_oracle (void)
+{
+  g_autoptr(XpzTestServer) ts = flood_server (1, 4, 0);
+  g_autofree char *token = xpz_test_signup (ts, "taken@example.ma", "candidate", "Original", NULL, NULL);
+  g_autoptr(XpzTestResponse) fresh = NULL;
+  g_autoptr(XpzTestResponse) again = NULL;
+  XpzTestResponse *r;
+  SignIn s = { 0 };
+  GThread *thread;
+
+  fresh = xpz_test_request (ts, "POST", "/api/v1/accounts", NULL,
+                            "{\"email\":\"free@example.ma\",\"password\":\"another password\","
+                            "\"role\":\"candidate\",\"name\":\"Intruder\"}", NULL);
+  again = xpz_test_request (ts, "POST", "/api/v1/accounts", NULL,
+                            "{\"email\":\"taken@example.ma\",\"password\":\"another password\","
+                            "\"role\":\"candidate\",\"name\":\"Intruder\"}", NULL);
+  g_assert_cmpuint (fresh->status, ==, 202);
+  /* byte for byte the same answer */
+  g_assert_cmpuint (again->status, ==, fresh->status);
+  g_assert_cmpstr (again->body, ==, fresh->body);
+  g_assert_cmpstr (soup_message_headers_get_one (again->headers, "Content-Type"), ==,
+                   soup_message_headers_get_one (fresh->headers, "Content-Type"));
+
+  /* the existing account: same password, same name */
+  r = xpz_test_request (ts, "GET", "/api/v1/me", token, NULL, NULL);
+  g_assert_cmpstr (json_object_get_string_member (xpz_test_object (r), "name"), ==, "Original");
+  xpz_test_response_free (r);
+  r = xpz_test_request (ts, "POST", "/api/v1/sessions", NULL,
+                        "{\"email\":\"taken@example.ma\",\"password\":\"another password\"}", NULL);
+  g_assert_cmpuint (r->status, ==, 401);
+  xpz_test_response_free (r);
+  g_free (xpz_test_sign_in (ts, "taken@example.ma", "correct horse battery"));
+  /* and the free address got its account: sign-in right after sign-up works */
+  g_free (xpz_test_sign_in (ts, "free@example.ma", "another password"));
+
+  /* a taken address costs the same argon2id work: it goes to the pool too */
+  xpz_platform_server_hold_pwhash (ts->server, TRUE);
+  thread = request_in_thread (&s, ts, "/api/v1/accounts",
+                              "{\"email\":\"taken@example.ma\",\"password\":\"third password\","
+                              "\"role\":\"employer\",\"name\":\"X\",\"company\":\"Y\"}");
+  g_assert_true (xpz_platform_server_wait_pwhash_held (ts->server, 1, DEADLINE_US));
+  g_assert_cmpint (g_atomic_int_get (&s.done), ==, 0);
+  xpz_platform_server_hold_pwhash (ts->server, FALSE);
+  g_thread_join (thread);
+  g_assert_cmpuint (s.status, ==, 202);
+  g_free (s.body);
+  r = xpz_test_request (ts, "POST", "/api/v1/sessions", NULL,
+                        "{\"email\":\"taken@example.ma\",\"password\":\"third password\"}", NULL);
+  g_assert_cmpuint (r->status, ==, 401);
+  xpz_test_response_free (r);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/platform/R3.4/sign-in-hashing-does-not-block-others", test_hashing_does_not_block);
+  g_test_add_func ("/platform/R3.4/pool-full-answers-503", test_pool_full);
+  g_test_add_func ("/platform/R3.4/sign-in-limited-per-address", test_limited_per_address);
+  g_test_add_func ("/platform/R2.1/sign-up-does-not-reveal-existing-email", test_sign_up_no_oracle);
+
+  return g_test_run ();
+}
