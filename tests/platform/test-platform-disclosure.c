@@ -334,6 +334,125 @@ test_unlisted_unreachable (void)
   probe_teardown (&p);
 }
 
+/* ---- insights (R3.5) ---- */
+
+static void
+add_candidate (XpzTestServer *ts,
+               guint          serial,
+               int            start_year,
+               guint          salary)
+{
+  g_autofree char *email = g_strdup_printf ("k%u@example.ma", serial);
+  g_autofree char *token = xpz_test_signup (ts, email, "candidate", "K", NULL, NULL);
+  g_autofree char *profile = g_strdup_printf ("{\"basics\":{\"label\":\"Comptable\"},\"work\":[{\"startDate\":\"%d-01\"}],"
+                                              "\"preferences\":{\"salary\":{\"min\":%u,\"max\":%u,\"currency\":\"MAD\","
+                                              "\"period\":\"month\"}}}", start_year, salary, salary);
+
+  xpz_test_put_profile (ts, token, profile);
+}
+
+static XpzTestServer *
+insights_server (void)
+{
+  XpzPlatformOptions options;
+
+  xpz_platform_options_init (&options);
+  options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
+  options.k_anonymity = 5;
+  return xpz_test_server_new (&options);
+}
+
+static void
+test_fake_accounts_do_not_unlock_band (void)
+{
+  g_autoptr(XpzTestServer) ts = insights_server ();
+  g_autofree char *viewer = xpz_test_signup (ts, "viewer@example.ma", "employer", "V", "Co", NULL);
+  g_autoptr(XpzTestResponse) r = NULL;
+
+  /* one real candidate, established (her account is 59 days old at the query) */
+  add_candidate (ts, 0, 2016, 31300);
+  /* a month later, four fresh accounts with extreme salaries in her band */
+  xpz_platform_server_set_now (ts->server, XPZ_TEST_NOW + 30 * 86400);
+  for (guint i = 1; i <= 4; i++)
+    add_candidate (ts, i, 2016, 1000000);
+  xpz_platform_server_set_now (ts->server, XPZ_TEST_NOW + 59 * 86400);   /* the fakes: 29 days */
+  g_free (viewer);
+  viewer = xpz_test_sign_in (ts, "viewer@example.ma", "correct horse battery");
+  r = xpz_test_request (ts, "GET", "/api/v1/insights/salaries?profession=comptable", viewer, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (xpz_test_object (r), "groups")), ==, 0);
+  g_assert_true (JSON_NODE_HOLDS_NULL (json_object_get_member (xpz_test_object (r), "total")));
+  g_assert_null (strstr (r->body, "median\":"));
+}
+
+static char *
+suppressed_answer (guint n_small)
+{
+  g_autoptr(XpzTestServer) ts = insights_server ();
+  g_autofree char *viewer = xpz_test_signup (ts, "viewer@example.ma", "employer", "V", "Co", NULL);
+  g_autoptr(XpzTestResponse) r = NULL;
+  guint serial = 0;
+
+  for (guint i = 0; i < 5; i++)
+    add_candidate (ts, serial++, 2025, 8000 + i * 500);    /* 0-2 years */
+  for (guint i = 0; i < 5; i++)
+    add_candidate (ts, serial++, 2022, 12000 + i * 500);   /* 3-5 years */
+  for (guint i = 0; i < n_small; i++)
+    add_candidate (ts, serial++, 2012, 30000 + i * 500);   /* 10+ years: the small group */
+  xpz_platform_server_set_now (ts->server, XPZ_TEST_NOW + 31 * 86400);
+  g_free (viewer);
+  viewer = xpz_test_sign_in (ts, "viewer@example.ma", "correct horse battery");
+  r = xpz_test_request (ts, "GET", "/api/v1/insights/salaries?profession=comptable", viewer, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  return json_to_string (r->json, FALSE);
+}
+
+static void
+test_suppressed_bands_not_named (void)
+{
+  g_autofree char *none = suppressed_answer (0);
+  g_autofree char *some = suppressed_answer (4);
+
+  /* the same answer, total included, whether the suppressed band holds 0 or k − 1 people */
+  g_assert_cmpstr (none, ==, some);
+}
+
+static void
+test_insights_rate_limited (void)
+{
+  g_autoptr(XpzTestServer) ts = insights_server ();
+  g_autofree char *viewer = xpz_test_signup (ts, "viewer@example.ma", "employer", "V", "Co", NULL);
+  g_autofree char *other = xpz_test_signup (ts, "other@example.ma", "employer", "O", "Co", NULL);
+  guint ok = 0;
+  g_autoptr(XpzTestResponse) limited = NULL;
+  g_autoptr(XpzTestResponse) theirs = NULL;
+  g_autoptr(XpzTestResponse) later = NULL;
+
+  for (guint i = 0; i < 100; i++)
+    {
+      XpzTestResponse *r = xpz_test_request (ts, "GET", "/api/v1/insights/salaries?profession=comptable", viewer, NULL, NULL);
+      guint status = r->status;
+
+      xpz_test_response_free (r);
+      if (status != 200)
+        break;
+      ok++;
+    }
+  g_assert_cmpuint (ok, <, 100);
+  limited = xpz_test_request (ts, "GET", "/api/v1/insights/salaries?profession=comptable", viewer, NULL, NULL);
+  g_assert_cmpuint (limited->status, ==, 429);
+  g_assert_nonnull (soup_message_headers_get_one (limited->headers, "Retry-After"));
+  /* per account: another account is not limited */
+  theirs = xpz_test_request (ts, "GET", "/api/v1/insights/salaries?profession=comptable", other, NULL, NULL);
+  g_assert_cmpuint (theirs->status, ==, 200);
+  /* and the window passes */
+  xpz_platform_server_set_now (ts->server, XPZ_TEST_NOW + 2 * 3600);
+  g_free (viewer);
+  viewer = xpz_test_sign_in (ts, "viewer@example.ma", "correct horse battery");
+  later = xpz_test_request (ts, "GET", "/api/v1/insights/salaries?profession=comptable", viewer, NULL, NULL);
+  g_assert_cmpuint (later->status, ==, 200);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -341,5 +460,8 @@ main (int argc, char **argv)
   g_test_add_func ("/platform/R5.2/explicit-mode-no-numeric-leak", test_explicit_no_numeric_leak);
   g_test_add_func ("/platform/R3.1/absurd-job-terms-refused", test_absurd_job_terms);
   g_test_add_func ("/platform/R3.1/unlisted-candidate-unreachable", test_unlisted_unreachable);
+  g_test_add_func ("/platform/R3.5/fake-accounts-do-not-unlock-band", test_fake_accounts_do_not_unlock_band);
+  g_test_add_func ("/platform/R3.5/suppressed-bands-not-named", test_suppressed_bands_not_named);
+  g_test_add_func ("/platform/R3.5/insight-queries-rate-limited", test_insights_rate_limited);
   return g_test_run ();
 }
