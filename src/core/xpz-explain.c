@@ -301,6 +301,24 @@ xpz_explain_factor (JsonObject *factor)
                                             (gulong) years),
                                   years, level_name (member_string (facts, "level")), min, max);
     }
+  else if (facts != NULL && g_strcmp0 (name, "seniority") == 0 &&
+           member_int (facts, "band_min", -1) >= 0)
+    {
+      /* Before a share the employer sees the candidate's band, not the years. */
+      int low = member_int (facts, "band_min", 0), high = member_int (facts, "band_max", -1);
+      int min = member_int (facts, "min", 0), max = member_int (facts, "max", 0);
+      const char *level = level_name (member_string (facts, "level"));
+
+      if (high < 0)
+        /* Translators: "8+ years of experience for a senior role (5–10 years)" */
+        sentence = g_strdup_printf (_("%d+ years of experience for a %s role (%d–%d years)"),
+                                    low, level, min, max);
+      else
+        /* Translators: "2–5 years of experience for a senior role (5–10 years)": the
+         * candidate's band, then the role's range */
+        sentence = g_strdup_printf (_("%d–%d years of experience for a %s role (%d–%d years)"),
+                                    low, high, level, min, max);
+    }
   else if (facts != NULL && g_strcmp0 (name, "location") == 0)
     sentence = location_sentence (facts);
   else if (facts != NULL && g_strcmp0 (name, "salary") == 0 &&
@@ -308,6 +326,8 @@ xpz_explain_factor (JsonObject *factor)
     {
       if (member_bool (facts, "overlap"))
         sentence = g_strdup (_("The expected range overlaps the offered range"));
+      else if (!json_object_has_member (facts, "above_percent"))
+        sentence = g_strdup (_("The expectation is above the offered range"));
       else
         /* Translators: "The expectation starts 20% above the offered maximum" */
         sentence = g_strdup_printf (_("The expectation starts %d%% above the offered maximum"),

@@ -936,6 +936,12 @@ match_feedback (XpzRequest *req)
                            "INSERT INTO match_dismissals (candidate_id, job_id, at) VALUES (?, ?, ?)"
                            " ON CONFLICT DO NOTHING", "iii", req->account_id, job_id, req->now);
       xpz_platform_emit_change (self, req->account_id, "matches", "0", req->now);
+      {
+        /* The job no longer lists the candidate: the employer's copy drops the match. */
+        g_autofree char *pair = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, job_id, req->account_id);
+
+        xpz_platform_emit_change (self, j->employer_id, "match", pair, req->now);
+      }
       o = json_object_new ();
       json_object_set_int_member (o, "job_id", job_id);
       json_object_set_string_member (o, "status", "not_interested");

@@ -52,6 +52,43 @@ one_of (const char         *value,
   return FALSE;
 }
 
+/* Plausible salary terms (R3.1, R5.2): a job is not a probe. A monthly amount in MAD
+ * lies between 1 000 and 1 000 000 (100 and 1 000 000 in another currency), a yearly
+ * one twelve times that, and min <= max. Called once the members' types are checked. */
+static gboolean
+check_salary_terms (JsonObject  *salary,
+                    char       **message)
+{
+  const char *currency = json_object_get_string_member_with_default (salary, "currency", "MAD");
+  const char *period = json_object_get_string_member_with_default (salary, "period", "month");
+  double scale = g_str_equal (period, "year") ? 12.0 : 1.0;
+  double low = (g_str_equal (currency, "MAD") ? 1000.0 : 100.0) * scale;
+  double high = 1000000.0 * scale;
+  gboolean has_min = json_object_has_member (salary, "min");
+  gboolean has_max = json_object_has_member (salary, "max");
+  double min = has_min ? json_object_get_double_member (salary, "min") : -1;
+  double max = has_max ? json_object_get_double_member (salary, "max") : -1;
+
+  for (guint i = 0; i < 3; i++)
+    if (!g_ascii_isupper (currency[i]))
+      {
+        *message = g_strdup ("salary.currency must be an ISO 4217 code such as MAD");
+        return FALSE;
+      }
+  if ((has_min && (min < low || min > high)) || (has_max && (max < low || max > high)))
+    {
+      *message = g_strdup_printf ("salary amounts per %s in %s must lie between %.0f and %.0f",
+                                  period, currency, low, high);
+      return FALSE;
+    }
+  if (has_min && has_max && min > max)
+    {
+      *message = g_strdup ("salary.min must not exceed salary.max");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 xpz_platform_job_validate (JsonObject  *job,
                            char       **message)
@@ -182,6 +219,8 @@ xpz_platform_job_validate (JsonObject  *job,
           else
             goto bad_salary;
         }
+      if (!check_salary_terms (salary, message))
+        return FALSE;
     }
   if ((node = json_object_get_member (job, "languages")) != NULL)
     {
@@ -335,6 +374,15 @@ xpz_platform_job_context_load (XpzPlatformServer *self,
     g_hash_table_add (context->shared, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 0)));
   if (stmt != NULL)
     sqlite3_reset (stmt);
+  context->dismissed = g_hash_table_new (g_direct_hash, g_direct_equal);
+  if (xpz_platform_match_feedback_ensure (self->db))
+    {
+      stmt = xpz_platform_db_query (self->db, "SELECT candidate_id FROM match_dismissals WHERE job_id = ?", "i", job->id);
+      while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+        g_hash_table_add (context->dismissed, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 0)));
+      if (stmt != NULL)
+        sqlite3_reset (stmt);
+    }
   stmt = xpz_platform_db_query (self->db, "SELECT candidate_id, stage, note FROM pipeline WHERE job_id = ?", "i", job->id);
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
@@ -361,6 +409,30 @@ xpz_platform_job_context_clear (XpzJobContext *context)
   g_clear_pointer (&context->shared, g_hash_table_unref);
   g_clear_pointer (&context->pipeline, g_hash_table_unref);
   g_clear_pointer (&context->introductions, g_hash_table_unref);
+  g_clear_pointer (&context->dismissed, g_hash_table_unref);
+}
+
+/* Whether the employer's job lists this candidate (R3.1, R5.2): visible to the employer
+ * (not paused, restricted, deleted or blocking it), past the must-have gate, at least
+ * list_min_score, and not "not interested" in the job. A candidate who is not listed is
+ * unreachable through every job endpoint: the same 404 as one who does not exist.
+ * context: the job's loaded context, or NULL (then the database is asked). */
+gboolean
+xpz_platform_employer_lists (XpzPlatformServer *self,
+                             XpzCandidateVec   *c,
+                             XpzJobVec         *j,
+                             XpzJobContext     *context,
+                             XpzScore          *score)
+{
+  if (j == NULL || j->deleted || c == NULL || (c->flags & XPZ_CANDIDATE_DELETED) ||
+      !xpz_platform_matcher_visible_to (c, j))
+    return FALSE;
+  xpz_platform_matcher_score (self->matcher, c, j, score);
+  if (score->gate_failed || score->total == 0 || score->total < self->options.list_min_score)
+    return FALSE;
+  if (context != NULL && context->job_id == j->id && context->dismissed != NULL)
+    return !g_hash_table_contains (context->dismissed, GSIZE_TO_POINTER ((gsize) c->id));
+  return !xpz_platform_match_dismissed (self->db, c->id, j->id);
 }
 
 JsonNode *
@@ -389,6 +461,10 @@ xpz_platform_employer_match_json_with (XpzPlatformServer     *self,
       static const char * const members[] = { "basics", "work", "education", "skills", "languages" };
       JsonArray *docs = json_array_new ();
 
+      /* Shared: the exact years may be told (the work history is shared too). */
+      if (c->years >= 0)
+        json_object_set_int_member (json_object_get_object_member (candidate, "summary"), "years", c->years);
+
       for (guint i = 0; profile != NULL && i < G_N_ELEMENTS (members); i++)
         if (json_object_has_member (profile, members[i]))
           json_object_set_member (candidate, members[i], json_node_copy (json_object_get_member (profile, members[i])));
@@ -412,7 +488,8 @@ xpz_platform_employer_match_json_with (XpzPlatformServer     *self,
   json_object_set_boolean_member (o, "shared", shared);
   json_object_set_int_member (o, "job_id", j->id);
   json_object_set_int_member (o, "score", score->total);
-  json_object_set_member (o, "factors", xpz_platform_matcher_factors_json (self->matcher, c, j, score));
+  json_object_set_member (o, "factors", shared ? xpz_platform_matcher_factors_json (self->matcher, c, j, score)
+                                               : xpz_platform_matcher_factors_json_anonymised (self->matcher, c, j, score));
 
   if (context != NULL && context->job_id == j->id)
     {
@@ -490,7 +567,7 @@ xpz_platform_employer_match_append (XpzPlatformServer     *self,
   xpz_platform_matcher_summary_append (self->matcher, c, j, out);
   g_string_append_printf (out, "},\"shared\":false,\"job_id\":%" G_GINT64_FORMAT ",\"score\":%u,\"factors\":",
                           j->id, score->total);
-  xpz_platform_matcher_factors_append (self->matcher, c, j, score, out);
+  xpz_platform_matcher_factors_append (self->matcher, c, j, score, FALSE, out);
   value = g_hash_table_lookup (context->pipeline, GSIZE_TO_POINTER ((gsize) c->id));
   g_string_append (out, ",\"stage\":");
   xpz_platform_json_append_string (out, value ? value : "new");
@@ -534,7 +611,8 @@ own_job (XpzRequest *req,
   return j;
 }
 
-/* The candidate, if the employer may see them for this job at all. */
+/* The candidate, if this job lists them; otherwise a 404, the same as for an id that
+ * does not exist (below the listing threshold means unreachable). */
 static XpzCandidateVec *
 visible_candidate (XpzRequest *req,
                    XpzJobVec  *j,
@@ -543,12 +621,8 @@ visible_candidate (XpzRequest *req,
 {
   XpzCandidateVec *c = xpz_platform_matcher_get_candidate (req->server->matcher, candidate_id);
 
-  if (c != NULL && xpz_platform_matcher_visible_to (c, j))
-    {
-      xpz_platform_matcher_score (req->server->matcher, c, j, score);
-      if (!score->gate_failed && score->total > 0)
-        return c;
-    }
+  if (xpz_platform_employer_lists (req->server, c, j, NULL, score))
+    return c;
   xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such candidate for this job");
   return NULL;
 }
@@ -581,6 +655,14 @@ list_matches (XpzRequest *req,
 
   ranked = xpz_platform_matcher_rank_job (self->matcher, j, self->options.list_min_score);
   xpz_platform_job_context_load (self, &context, j);
+  /* Left out: candidates who said "not interested" in this job. */
+  for (guint i = ranked->len; i > 0 && g_hash_table_size (context.dismissed) > 0; i--)
+    {
+      XpzCandidateVec *c = xpz_platform_matcher_candidate_at (self->matcher, g_array_index (ranked, XpzRanked, i - 1).index);
+
+      if (g_hash_table_contains (context.dismissed, GSIZE_TO_POINTER ((gsize) c->id)))
+        g_array_remove_index (ranked, i - 1);
+    }
   array = json_array_new ();
   for (guint64 i = offset; i < ranked->len && i < offset + limit; i++)
     {

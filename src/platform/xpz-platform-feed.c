@@ -220,12 +220,10 @@ static gboolean
 employer_match (XpzPlatformServer *self,
                 XpzCandidateVec   *c,
                 XpzJobVec         *j,
+                XpzJobContext     *context,
                 XpzScore          *score)
 {
-  if (j == NULL || j->deleted || c == NULL || !xpz_platform_matcher_visible_to (c, j))
-    return FALSE;
-  xpz_platform_matcher_score (self->matcher, c, j, score);
-  return !score->gate_failed && score->total >= self->options.list_min_score && score->total > 0;
+  return xpz_platform_employer_lists (self, c, j, context, score);
 }
 
 static void
@@ -320,7 +318,7 @@ snapshot_matches (XpzRequest *req,
               xpz_platform_job_context_clear (&context);
               return FALSE;
             }
-          if (!employer_match (self, c, j, &score))
+          if (!employer_match (self, c, j, &context, &score))
             continue;
           g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, j->id, c->id);
           begin_change (changes, "match", id, "upsert");
@@ -377,7 +375,7 @@ render_delta (XpzRequest *req,
         return;
       j = xpz_platform_matcher_get_job (self->matcher, job_id);
       c = xpz_platform_matcher_get_candidate (self->matcher, cand_id);
-      if (j != NULL && j->employer_id == req->account_id && employer_match (self, c, j, &score))
+      if (j != NULL && j->employer_id == req->account_id && employer_match (self, c, j, NULL, &score))
         add_change (changes, kind, entity, "upsert", xpz_platform_employer_match_json (self, c, j, &score), NULL);
       else
         add_change (changes, kind, entity, "delete", NULL, NULL);

@@ -11,11 +11,61 @@
 
 /*
  * Aggregated insights (R3.5): salary expectations by experience band for a profession.
- * A group of fewer than k candidates is never published; complementary suppression
- * then hides further groups until no suppressed group can be derived from the total
- * (at least two groups suppressed, together at least k people). The total itself is
- * published only when it covers at least k people. Restricted candidates are left out.
+ * A group of fewer than k candidates is never published, and the total is the sum of
+ * the published groups only, so no suppressed group can be derived from it. Restricted
+ * candidates are left out.
+ *
+ * Fake accounts must not unlock a group (R3.5): only *established* profiles count — an
+ * account at least 30 days old whose profile has dated work experience and a salary
+ * expectation in MAD. Every band that is not
+ * published is listed as suppressed, empty or not, so that the answer is the same
+ * whether a suppressed band holds 0 or k − 1 people. Queries are limited per account
+ * (INSIGHTS_LIMIT per INSIGHTS_WINDOW seconds, then 429 with Retry-After).
  */
+
+#define ESTABLISHED_AGE (30 * 86400)
+#define INSIGHTS_LIMIT  20
+#define INSIGHTS_WINDOW 3600
+
+typedef struct
+{
+  gint64 start;
+  guint  count;
+} Window;
+
+G_LOCK_DEFINE_STATIC (windows);
+static GHashTable *windows;   /* "server:account" → Window */
+
+/* TRUE if the account may query now; else *retry is the seconds until it may. */
+static gboolean
+insights_allowed (XpzRequest *req,
+                  gint64     *retry)
+{
+  g_autofree char *key = g_strdup_printf ("%p:%" G_GINT64_FORMAT, (void *) req->server, req->account_id);
+  Window *w;
+  gboolean ok;
+
+  G_LOCK (windows);
+  if (windows == NULL)
+    windows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  w = g_hash_table_lookup (windows, key);
+  if (w == NULL)
+    {
+      w = g_new0 (Window, 1);
+      g_hash_table_insert (windows, g_steal_pointer (&key), w);
+    }
+  if (w->count == 0 || req->now < w->start || req->now >= w->start + INSIGHTS_WINDOW)
+    {
+      w->start = req->now;
+      w->count = 0;
+    }
+  ok = w->count < INSIGHTS_LIMIT;
+  if (ok)
+    w->count++;
+  *retry = MAX (1, w->start + INSIGHTS_WINDOW - req->now);
+  G_UNLOCK (windows);
+  return ok;
+}
 
 static const char * const bands[] = { "0-2", "3-5", "6-10", "10+" };
 
@@ -98,7 +148,7 @@ xpz_platform_insights_route (XpzRequest *req)
   GArray *values[G_N_ELEMENTS (bands)];
   gboolean suppressed[G_N_ELEMENTS (bands)] = { FALSE };
   guint k = self->options.k_anonymity;
-  guint total = 0, n_suppressed = 0, suppressed_sum = 0;
+  guint published = 0;
   JsonObject *o;
   JsonArray *groups, *suppressed_list;
   sqlite3_stmt *stmt;
@@ -115,6 +165,16 @@ xpz_platform_insights_route (XpzRequest *req)
     }
   if (!xpz_request_auth (req, NULL))
     return;
+  {
+    gint64 retry;
+
+    if (!insights_allowed (req, &retry))
+      {
+        req->retry_after = g_strdup_printf ("%" G_GINT64_FORMAT, retry);
+        xpz_request_error (req, 429, "rate_limited", "Too many insight queries; try again later");
+        return;
+      }
+  }
   if (profession == NULL || *profession == '\0' || strlen (profession) > 200)
     {
       xpz_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_profession", "profession is required");
@@ -128,7 +188,10 @@ xpz_platform_insights_route (XpzRequest *req)
   stmt = xpz_platform_db_query (req->db,
                                 "SELECT p.account_id, json_extract (p.doc, '$.basics.label'),"
                                 " json_extract (p.doc, '$.preferences.roles')"
-                                " FROM profiles p JOIN privacy v ON v.account_id = p.account_id WHERE v.restricted = 0", NULL);
+                                " FROM profiles p JOIN privacy v ON v.account_id = p.account_id"
+                                " JOIN accounts a ON a.id = p.account_id"
+                                " WHERE v.restricted = 0 AND a.created_at <= ?",
+                                "i", req->now - ESTABLISHED_AGE);
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
       XpzCandidateVec *c;
@@ -138,6 +201,7 @@ xpz_platform_insights_route (XpzRequest *req)
                                (const char *) sqlite3_column_text (stmt, 2)))
         continue;
       c = xpz_platform_matcher_get_candidate (self->matcher, sqlite3_column_int64 (stmt, 0));
+      /* established: an old enough account (above), dated experience, an expectation */
       if (c == NULL || c->years < 0 || c->salary_min < 0 || strcmp (c->currency, "MAD") != 0)
         continue;
       value = (c->salary_min + c->salary_max) / 2.0;
@@ -148,46 +212,26 @@ xpz_platform_insights_route (XpzRequest *req)
 
   for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
     {
-      total += values[b]->len;
-      if (values[b]->len > 0 && values[b]->len < k)
-        {
-          suppressed[b] = TRUE;
-          n_suppressed++;
-          suppressed_sum += values[b]->len;
-        }
+      suppressed[b] = values[b]->len < k;
+      if (!suppressed[b])
+        published += values[b]->len;
     }
-  /* Complementary suppression: one suppressed group alone (or suppressed groups that
-   * together hold fewer than k people) could be derived from the total. */
-  while (n_suppressed > 0 && (n_suppressed == 1 || suppressed_sum < k))
-    {
-      guint smallest = G_N_ELEMENTS (bands);
-
-      for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
-        if (!suppressed[b] && values[b]->len > 0 &&
-            (smallest == G_N_ELEMENTS (bands) || values[b]->len < values[smallest]->len))
-          smallest = b;
-      if (smallest == G_N_ELEMENTS (bands))
-        break;
-      suppressed[smallest] = TRUE;
-      n_suppressed++;
-      suppressed_sum += values[smallest]->len;
-    }
-
   o = json_object_new ();
   groups = json_array_new ();
   suppressed_list = json_array_new ();
   json_object_set_string_member (o, "profession", profession);
   json_object_set_int_member (o, "k", k);
   json_object_set_string_member (o, "period", "month");
-  if (total >= k)
-    json_object_set_int_member (o, "total", total);
+  /* The total covers the published groups only: it tells nothing of a suppressed one
+   * (so no complementary suppression is needed, and none tells that a small group
+   * exists). */
+  if (published >= k)
+    json_object_set_int_member (o, "total", published);
   else
     json_object_set_null_member (o, "total");
   for (guint b = 0; b < G_N_ELEMENTS (bands); b++)
     {
-      if (values[b]->len == 0)
-        continue;
-      if (suppressed[b] || total < k)
+      if (suppressed[b])
         {
           json_array_add_string_element (suppressed_list, bands[b]);
           continue;

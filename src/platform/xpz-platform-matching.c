@@ -950,14 +950,19 @@ xpz_platform_matcher_score (XpzPlatformMatcher    *self,
   else
     {
       int lo = seniority_low[j->seniority], hi = seniority_high[j->seniority];
+      int level = xpz_platform_seniority_from_years (c->years);
       double fraction;
 
-      if (c->years < lo)
-        fraction = MAX (0.0, 1.0 - (lo - c->years) / 3.0);
-      else if (c->years > hi)
-        fraction = j->seniority <= 1 ? 0.7 : 1.0;
-      else
+      /* A function of the candidate's seniority band only (the band the anonymised
+       * summary shows anyway): the points must not tell the exact years. */
+      if (c->years >= lo && c->years <= hi)
         fraction = 1.0;
+      else if (level > j->seniority)
+        fraction = j->seniority <= 1 ? 0.7 : 1.0;
+      else if (level == j->seniority - 1)
+        fraction = 0.5;
+      else
+        fraction = 0.0;
       set_factor (score, XPZ_FACTOR_SENIORITY, fraction, XPZ_FACTOR_STATUS_MATCH);
     }
 
@@ -994,7 +999,11 @@ xpz_platform_matcher_score (XpzPlatformMatcher    *self,
   else
     {
       double gap = (c->salary_min - j->salary_max) / MAX (c->salary_min, 1.0);
-      set_factor (score, XPZ_FACTOR_SALARY, MAX (0.0, 1.0 - 2.0 * gap), XPZ_FACTOR_STATUS_MATCH);
+
+      /* Steps, not a slope: the points must not let a job's maximum be tuned until
+       * they give away the candidate's exact minimum. */
+      set_factor (score, XPZ_FACTOR_SALARY, gap <= 0.1 ? 0.5 : gap <= 0.25 ? 0.25 : 0.0,
+                  XPZ_FACTOR_STATUS_MATCH);
     }
 
   /* Contract type. */
@@ -1110,12 +1119,31 @@ city_display (XpzPlatformMatcher *self,
   return g_ptr_array_index (self->city_names, city - 1);
 }
 
+/* The seniority band of a number of years, as the anonymised summary names it:
+ * 0–2, 2–5, 5–8, 8+ (high -1: open-ended). */
+static int
+band_low_of (int years)
+{
+  static const int low[] = { 0, 2, 5, 8 };
+
+  return low[CLAMP (xpz_platform_seniority_from_years (years), 0, 3)];
+}
+
+static int
+band_high_of (int years)
+{
+  static const int high[] = { 2, 5, 8, -1 };
+
+  return high[CLAMP (xpz_platform_seniority_from_years (years), 0, 3)];
+}
+
 static void
 append_detail (XpzPlatformMatcher    *self,
                const XpzCandidateVec *c,
                const XpzJobVec       *j,
                const XpzScore        *score,
                guint                  f,
+               gboolean               exact,
                GString               *detail)
 {
   switch ((XpzFactor) f)
@@ -1155,9 +1183,17 @@ append_detail (XpzPlatformMatcher    *self,
         g_string_append (detail, "Unknown: the job states no seniority");
       else if (c->years < 0)
         g_string_append (detail, "Unknown: no dated work experience");
-      else
+      else if (exact)
         g_string_append_printf (detail, "%d years of experience for a %s role (%d–%d years)",
                                 c->years, seniority_words[j->seniority],
+                                seniority_low[j->seniority], seniority_high[j->seniority]);
+      else if (band_high_of (c->years) < 0)
+        g_string_append_printf (detail, "%d+ years of experience for a %s role (%d–%d years)",
+                                band_low_of (c->years), seniority_words[j->seniority],
+                                seniority_low[j->seniority], seniority_high[j->seniority]);
+      else
+        g_string_append_printf (detail, "%d–%d years of experience for a %s role (%d–%d years)",
+                                band_low_of (c->years), band_high_of (c->years), seniority_words[j->seniority],
                                 seniority_low[j->seniority], seniority_high[j->seniority]);
       break;
     case XPZ_FACTOR_LOCATION:
@@ -1189,6 +1225,8 @@ append_detail (XpzPlatformMatcher    *self,
                                 j->currency, c->currency);
       else if (j->salary_max >= c->salary_min)
         g_string_append (detail, "The expected range overlaps the offered range");
+      else if (!exact)
+        g_string_append (detail, "The expectation is above the offered range");
       else
         g_string_append_printf (detail, "The expectation starts %d%% above the offered maximum",
                                 (int) lround (100.0 * (c->salary_min - j->salary_max) / MAX (j->salary_max, 1.0)));
@@ -1250,6 +1288,7 @@ append_facts (XpzPlatformMatcher    *self,
               const XpzJobVec       *j,
               const XpzScore        *score,
               guint                  f,
+              gboolean               exact,
               GString               *out)
 {
   switch ((XpzFactor) f)
@@ -1286,10 +1325,21 @@ append_facts (XpzPlatformMatcher    *self,
         g_string_append (out, "{\"unknown\":\"job\"}");
       else if (c->years < 0)
         g_string_append (out, "{\"unknown\":\"candidate\"}");
-      else
+      else if (exact)
         g_string_append_printf (out, "{\"years\":%d,\"level\":\"%s\",\"min\":%d,\"max\":%d}",
                                 c->years, seniority_names[j->seniority],
                                 seniority_low[j->seniority], seniority_high[j->seniority]);
+      else
+        {
+          /* Before a share: the candidate's band (and whether it meets the role), never
+           * the years themselves. band_max -1: open-ended ("8+"). */
+          g_string_append_printf (out, "{\"band_min\":%d,\"band_max\":%d,\"met\":%s,"
+                                  "\"level\":\"%s\",\"min\":%d,\"max\":%d}",
+                                  band_low_of (c->years), band_high_of (c->years),
+                                  xpz_platform_seniority_from_years (c->years) >= j->seniority ? "true" : "false",
+                                  seniority_names[j->seniority],
+                                  seniority_low[j->seniority], seniority_high[j->seniority]);
+        }
       break;
     case XPZ_FACTOR_LOCATION:
       if (j->work_mode == 1)
@@ -1331,6 +1381,8 @@ append_facts (XpzPlatformMatcher    *self,
         }
       else if (j->salary_max >= c->salary_min)
         g_string_append (out, "{\"overlap\":true}");
+      else if (!exact)
+        g_string_append (out, "{\"overlap\":false}");
       else
         g_string_append_printf (out, "{\"overlap\":false,\"above_percent\":%d}",
                                 (int) lround (100.0 * (c->salary_min - j->salary_max) / MAX (j->salary_max, 1.0)));
@@ -1375,11 +1427,12 @@ append_facts (XpzPlatformMatcher    *self,
  * numbers: never the candidate's free text, so the same factors are safe to show on
  * both sides.
  */
-JsonNode *
-xpz_platform_matcher_factors_json (XpzPlatformMatcher    *self,
-                                   const XpzCandidateVec *c,
-                                   const XpzJobVec       *j,
-                                   const XpzScore        *score)
+static JsonNode *
+factors_json (XpzPlatformMatcher    *self,
+              const XpzCandidateVec *c,
+              const XpzJobVec       *j,
+              const XpzScore        *score,
+              gboolean               exact)
 {
   JsonArray *array = json_array_new ();
   JsonNode *node;
@@ -1394,10 +1447,10 @@ xpz_platform_matcher_factors_json (XpzPlatformMatcher    *self,
       json_object_set_int_member (o, "score", score->points[f]);
       json_object_set_string_member (o, "status", status_names[score->status[f]]);
 
-      append_detail (self, c, j, score, f, detail);
+      append_detail (self, c, j, score, f, exact, detail);
       json_object_set_string_member (o, "detail", detail->str);
       g_string_truncate (detail, 0);
-      append_facts (self, c, j, score, f, detail);
+      append_facts (self, c, j, score, f, exact, detail);
       json_object_set_member (o, "facts", json_from_string (detail->str, NULL));
       json_array_add_object_element (array, o);
     }
@@ -1406,9 +1459,31 @@ xpz_platform_matcher_factors_json (XpzPlatformMatcher    *self,
   return node;
 }
 
+/* The candidate's own view: exact (the candidate's own values). */
+JsonNode *
+xpz_platform_matcher_factors_json (XpzPlatformMatcher    *self,
+                                   const XpzCandidateVec *c,
+                                   const XpzJobVec       *j,
+                                   const XpzScore        *score)
+{
+  return factors_json (self, c, j, score, TRUE);
+}
+
+/* An employer's view before a share (R5.2): every factor says met, not met or unknown,
+ * with bands at most; no number derived from the candidate's private values. */
+JsonNode *
+xpz_platform_matcher_factors_json_anonymised (XpzPlatformMatcher    *self,
+                                              const XpzCandidateVec *c,
+                                              const XpzJobVec       *j,
+                                              const XpzScore        *score)
+{
+  return factors_json (self, c, j, score, FALSE);
+}
+
 /*
  * The anonymised summary an employer sees of a candidate who has not shared: only
- * skills the job itself asked for, whole years, a known region and a seniority band.
+ * skills the job itself asked for, a known region and a seniority band ("years" is
+ * null: the employer's code fills it in once the candidate has shared).
  */
 JsonNode *
 xpz_platform_matcher_summary_json (XpzPlatformMatcher    *self,
@@ -1424,10 +1499,8 @@ xpz_platform_matcher_summary_json (XpzPlatformMatcher    *self,
     if (has_skill (c, j->skills[i]))
       json_array_add_string_element (skills, g_ptr_array_index (self->skill_names, j->skills[i] - 1));
   json_object_set_array_member (o, "skills", skills);
-  if (c->years >= 0)
-    json_object_set_int_member (o, "years", c->years);
-  else
-    json_object_set_null_member (o, "years");
+  /* Not the exact years (R5.2): the seniority band below says enough. */
+  json_object_set_null_member (o, "years");
   if (c->home_city != 0)
     region = xpz_platform_city_region (city_display (self, c->home_city));
   if (region != NULL)
@@ -1450,6 +1523,7 @@ xpz_platform_matcher_factors_append (XpzPlatformMatcher    *self,
                                      const XpzCandidateVec *c,
                                      const XpzJobVec       *j,
                                      const XpzScore        *score,
+                                     gboolean               exact,
                                      GString               *out)
 {
   g_autoptr(GString) detail = g_string_new (NULL);
@@ -1458,13 +1532,13 @@ xpz_platform_matcher_factors_append (XpzPlatformMatcher    *self,
   for (guint f = 0; f < XPZ_N_FACTORS; f++)
     {
       g_string_truncate (detail, 0);
-      append_detail (self, c, j, score, f, detail);
+      append_detail (self, c, j, score, f, exact, detail);
       g_string_append_printf (out, "%s{\"name\":\"%s\",\"weight\":%u,\"score\":%u,\"status\":\"%s\",\"detail\":",
                               f ? "," : "", factor_names[f], factor_weights[f], score->points[f],
                               status_names[score->status[f]]);
       xpz_platform_json_append_string (out, detail->str);
       g_string_append (out, ",\"facts\":");
-      append_facts (self, c, j, score, f, out);
+      append_facts (self, c, j, score, f, exact, out);
       g_string_append_c (out, '}');
     }
   g_string_append_c (out, ']');
@@ -1489,11 +1563,7 @@ xpz_platform_matcher_summary_append (XpzPlatformMatcher    *self,
         first = FALSE;
         xpz_platform_json_append_string (out, g_ptr_array_index (self->skill_names, j->skills[i] - 1));
       }
-  g_string_append (out, "],\"years\":");
-  if (c->years >= 0)
-    g_string_append_printf (out, "%d", c->years);
-  else
-    g_string_append (out, "null");
+  g_string_append (out, "],\"years\":null");
   g_string_append (out, ",\"region\":");
   if (region != NULL)
     xpz_platform_json_append_string (out, region);

@@ -155,6 +155,10 @@ JsonNode           *xpz_platform_matcher_factors_json     (XpzPlatformMatcher *s
                                                            const XpzCandidateVec *candidate,
                                                            const XpzJobVec    *job,
                                                            const XpzScore     *score);
+JsonNode           *xpz_platform_matcher_factors_json_anonymised (XpzPlatformMatcher *self,
+                                                                 const XpzCandidateVec *candidate,
+                                                                 const XpzJobVec    *job,
+                                                                 const XpzScore     *score);
 JsonNode           *xpz_platform_matcher_summary_json     (XpzPlatformMatcher *self,
                                                            const XpzCandidateVec *candidate,
                                                            const XpzJobVec    *job);
@@ -163,6 +167,7 @@ void                xpz_platform_matcher_factors_append   (XpzPlatformMatcher *s
                                                            const XpzCandidateVec *candidate,
                                                            const XpzJobVec    *job,
                                                            const XpzScore     *score,
+                                                           gboolean            exact,
                                                            GString            *out);
 void                xpz_platform_matcher_summary_append   (XpzPlatformMatcher *self,
                                                            const XpzCandidateVec *candidate,

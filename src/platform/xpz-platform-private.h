@@ -250,7 +250,14 @@ typedef struct
   GHashTable *shared;     /* candidate id → 1 (active share) */
   GHashTable *pipeline;   /* candidate id → "stage\0note" (g_malloc'd) */
   GHashTable *introductions;  /* candidate id → "pending", "accepted" or "declined" */
+  GHashTable *dismissed;  /* candidate ids who said "not interested" in the job */
 } XpzJobContext;
+
+gboolean    xpz_platform_employer_lists        (XpzPlatformServer *self,
+                                                XpzCandidateVec   *candidate,
+                                                XpzJobVec         *job,
+                                                XpzJobContext     *context,
+                                                XpzScore          *score);
 
 void        xpz_platform_job_context_load      (XpzPlatformServer *self,
                                                 XpzJobContext     *context,

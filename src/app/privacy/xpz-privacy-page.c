@@ -767,6 +767,17 @@ show_basis (XpzPrivacyPage *self)
       const char *title = purpose_label (id, member_string (purpose, "description"));
       GtkWidget *row = info_row (title, basis_label (basis));
 
+      /* R3.5: the rule the platform applies to its insights, stated where they are listed. */
+      if (g_strcmp0 (id, "aggregated_insights") == 0)
+        {
+          g_autofree char *subtitle = g_strdup_printf ("%s\n%s", basis_label (basis),
+                                                       _("Figures cover only groups of at least 5 established "
+                                                         "profiles: accounts at least 30 days old, with dated work "
+                                                         "experience and a salary expectation. A smaller group is "
+                                                         "never shown, nor said to exist."));
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+        }
       if (self->is_candidate && (withdrawable || objectable))
         {
           gboolean active = purpose_active (self, id);
