@@ -87,7 +87,7 @@ raw_request (XpzTestServer *ts,
   return response;
 }
 
-static G_GNUC_UNUSED char *
+static char *
 raw_header (RawResponse *response,
             const char  *name)
 {
@@ -219,6 +219,61 @@ test_comment_bomb (void)
       }
 }
 
+/* One route table: 404 for an unknown path, 405 with Allow for a known one, 415 for a
+ * body that is not application/json, 401 before any handler. */
+static void
+test_route_table (void)
+{
+  g_autoptr(XpzTestServer) ts = xpz_test_server_new (NULL);
+  const char *json = "{\"email\":\"a@example.com\",\"password\":\"correct horse battery\"}";
+
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, "DELETE /api/v1/policy HTTP/1.1\r\n", NULL, 0);
+    g_autofree char *allow = NULL;
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 405);
+    allow = raw_header (r, "Allow");
+    g_assert_cmpstr (allow, ==, "GET");
+  }
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, "PATCH /api/v1/jobs/7 HTTP/1.1\r\n", NULL, 0);
+    g_autofree char *allow = NULL;
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 405);
+    allow = raw_header (r, "Allow");
+    g_assert_cmpstr (allow, ==, "GET, PUT, DELETE");
+  }
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, "GET /api/v1/jobs/7/nothing HTTP/1.1\r\n", NULL, 0);
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 404);
+    g_assert_cmpstr (raw_error_code (r), ==, "not_found");
+  }
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, "POST /api/v1/sessions HTTP/1.1\r\nContent-Type: text/plain\r\n",
+                                            json, strlen (json));
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 415);
+    g_assert_cmpstr (raw_error_code (r), ==, "unsupported_media_type");
+  }
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, "POST /api/v1/sessions HTTP/1.1\r\n", json, strlen (json));
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 415);
+  }
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, "GET /api/v1/jobs HTTP/1.1\r\n", NULL, 0);
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 401);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -227,6 +282,7 @@ main (int   argc,
 
   g_test_add_func ("/platform/R3.4/double-encoded-path-does-not-crash", test_double_encoded_path);
   g_test_add_func ("/platform/R3.4/comment-bomb-body-does-not-crash", test_comment_bomb);
+  g_test_add_func ("/platform/R3.4/route-table-404-405-415", test_route_table);
 
   return g_test_run ();
 }
