@@ -739,6 +739,36 @@ request_clear (XpzRequest *req)
   g_free (req->retry_after);
 }
 
+/* DNS rebinding: a web page whose name resolves to 127.0.0.1 must not drive a server
+ * that listens on loopback. There, Host must name the loopback address and port the
+ * server is bound to (127.0.0.1, [::1] or localhost). Elsewhere, any Host. */
+static gboolean
+host_allowed (XpzPlatformServer *self,
+              const char        *host)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *port = NULL;
+  const char *bound;
+
+  if (self->url == NULL || (uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL)) == NULL)
+    return TRUE;
+  bound = g_uri_get_host (uri);
+  if (!g_str_has_prefix (bound, "127.") && !g_str_equal (bound, "::1"))
+    return TRUE;
+  if (host == NULL)
+    return FALSE;
+  port = g_strdup_printf (":%d", g_uri_get_port (uri));
+  if (!g_str_has_suffix (host, port))
+    return FALSE;
+  {
+    g_autofree char *name = g_strndup (host, strlen (host) - strlen (port));
+    g_autofree char *bracketed = g_strdup_printf ("[%s]", bound);
+
+    return g_ascii_strcasecmp (name, "localhost") == 0 || g_str_equal (name, bound) ||
+           g_str_equal (name, bracketed);
+  }
+}
+
 /* Checks one path segment: not empty, not "." or "..", UTF-8, no control character. */
 static gboolean
 segment_valid (const char *seg)
@@ -830,6 +860,15 @@ handle (XpzPlatformServer *self,
   mutating = is_mutating (req.method);
 
   g_debug ("%s %s", req.method, path);   /* never headers: Authorization stays out of logs */
+
+  if (!host_allowed (self, soup_message_headers_get_one (headers, "Host")))
+    {
+      xpz_request_error (&req, SOUP_STATUS_MISDIRECTED_REQUEST, "misdirected_request",
+                         "The Host header does not name this server's loopback address");
+      apply_response (&req);
+      request_clear (&req);
+      return;
+    }
 
   path_result = split_path (path, &req.segs, &req.n_segs);
   if (path_result != PATH_OK)

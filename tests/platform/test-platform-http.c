@@ -274,6 +274,34 @@ test_route_table (void)
   }
 }
 
+/* DNS rebinding: on loopback, a Host that is not the bound address gets 421. */
+static void
+test_host_check (void)
+{
+  g_autoptr(XpzTestServer) ts = xpz_test_server_new (NULL);
+  g_autofree char *good = g_strdup_printf ("GET /api/v1/policy HTTP/1.1\r\nHost: localhost:%u\r\n", server_port (ts));
+  const char *bad[] = {
+    "GET /api/v1/policy HTTP/1.1\r\nHost: evil.example\r\n",
+    "GET /api/v1/policy HTTP/1.1\r\nHost: 127.0.0.1.evil.example:80\r\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(RawResponse) r = raw_request (ts, bad[i], NULL, 0);
+
+      g_assert_nonnull (r);
+      g_assert_cmpuint (r->status, ==, 421);
+      g_assert_cmpstr (raw_error_code (r), ==, "misdirected_request");
+    }
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, good, NULL, 0);
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  assert_still_serving (ts);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -283,6 +311,7 @@ main (int   argc,
   g_test_add_func ("/platform/R3.4/double-encoded-path-does-not-crash", test_double_encoded_path);
   g_test_add_func ("/platform/R3.4/comment-bomb-body-does-not-crash", test_comment_bomb);
   g_test_add_func ("/platform/R3.4/route-table-404-405-415", test_route_table);
+  g_test_add_func ("/platform/R9.3/loopback-host-check-421", test_host_check);
 
   return g_test_run ();
 }
