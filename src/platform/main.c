@@ -55,6 +55,7 @@ main (int   argc,
   g_autofree char *tmpdb = NULL;
   gboolean seed_demo = FALSE;
   gboolean complete_due = FALSE;
+  gboolean insecure_http = FALSE;
   gint seed_scale = 0;
   gint64 now = 0;
   gint k_anonymity = 5;
@@ -73,6 +74,8 @@ main (int   argc,
     { "k-anonymity", 0, 0, G_OPTION_ARG_INT, &k_anonymity, "Smallest group published in insights (default 5)", "K" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate (PEM)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "FILE" },
+    { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &insecure_http,
+      "Allow plain HTTP on an address that is not loopback (tokens travel in clear)", NULL },
     { "pwhash-cost", 0, 0, G_OPTION_ARG_STRING, &pwhash, "argon2id cost: interactive (default) or min", "COST" },
     { "complete-due-deletions", 0, 0, G_OPTION_ARG_NONE, &complete_due,
       "Admin: complete every due deletion request, print how many, and exit", NULL },
@@ -115,6 +118,19 @@ main (int   argc,
     {
       g_printerr ("--tls-cert and --tls-key go together\n");
       return 2;
+    }
+  if (tls_cert == NULL && !insecure_http)
+    {
+      g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (address);
+
+      /* Plain HTTP carries bearer tokens and personal data in clear: loopback only,
+       * unless the operator says otherwise. */
+      if (inet == NULL || !g_inet_address_get_is_loopback (inet))
+        {
+          g_printerr ("Refusing to listen on %s without TLS: give --tls-cert and --tls-key, "
+                      "or --insecure-http to serve plain HTTP on a network address\n", address);
+          return 2;
+        }
     }
   if (tls_cert != NULL)
     {

@@ -209,8 +209,8 @@ account_json (XpzPlatformServer *self,
   return o;
 }
 
-static void
-create_account (XpzRequest *req)
+void
+xpz_platform_auth_sign_up (XpzRequest *req)
 {
   JsonObject *body = xpz_request_body_object (req);
   const char *email, *password, *role, *name, *company;
@@ -395,8 +395,8 @@ note_failure (XpzRequest *req,
     g_array_remove_index (times, 0);
 }
 
-static void
-sign_in (XpzRequest *req)
+void
+xpz_platform_auth_sign_in (XpzRequest *req)
 {
   XpzPlatformServer *self = req->server;
   JsonObject *body = xpz_request_body_object (req);
@@ -463,8 +463,8 @@ sign_in (XpzRequest *req)
   session_response (req, account_id, 0, SOUP_STATUS_CREATED);
 }
 
-static void
-refresh (XpzRequest *req)
+void
+xpz_platform_auth_refresh (XpzRequest *req)
 {
   JsonObject *body = xpz_request_body_object (req);
   const char *token;
@@ -526,72 +526,26 @@ refresh (XpzRequest *req)
   session_response (req, account_id, session_id, SOUP_STATUS_OK);
 }
 
+/* DELETE /sessions: signs out everywhere. */
 void
-xpz_platform_auth_route (XpzRequest *req)
+xpz_platform_auth_sign_out_everywhere (XpzRequest *req)
 {
-  gboolean post = g_str_equal (req->method, "POST");
-  gboolean del = g_str_equal (req->method, "DELETE");
+  if (!xpz_request_auth (req, NULL))
+    return;
+  xpz_platform_db_run (req->db, "DELETE FROM sessions WHERE account_id = ?", "i", req->account_id);
+  if (g_str_equal (req->role, "candidate"))
+    xpz_platform_ledger_append (req->server, req->account_id, "signed_out_everywhere", json_object_new (), req->now);
+  xpz_request_no_content (req);
+}
 
-  if (g_str_equal (req->segs[0], "accounts"))
-    {
-      if (req->n_segs != 1)
-        {
-          xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
-          return;
-        }
-      if (!post)
-        {
-          xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-          return;
-        }
-      create_account (req);
-      return;
-    }
-
-  /* sessions */
-  if (req->n_segs == 1)
-    {
-      if (post)
-        {
-          sign_in (req);
-          return;
-        }
-      if (del)
-        {
-          if (!xpz_request_auth (req, NULL))
-            return;
-          xpz_platform_db_run (req->db, "DELETE FROM sessions WHERE account_id = ?", "i", req->account_id);
-          if (g_str_equal (req->role, "candidate"))
-            xpz_platform_ledger_append (req->server, req->account_id, "signed_out_everywhere", json_object_new (), req->now);
-          xpz_request_no_content (req);
-          return;
-        }
-    }
-  else if (req->n_segs == 2 && g_str_equal (req->segs[1], "refresh"))
-    {
-      if (post)
-        {
-          refresh (req);
-          return;
-        }
-    }
-  else if (req->n_segs == 2 && g_str_equal (req->segs[1], "current"))
-    {
-      if (del)
-        {
-          if (!xpz_request_auth (req, NULL))
-            return;
-          xpz_platform_db_run (req->db, "DELETE FROM sessions WHERE id = ?", "i", req->session_id);
-          xpz_request_no_content (req);
-          return;
-        }
-    }
-  else
-    {
-      xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
-      return;
-    }
-  xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
+/* DELETE /sessions/current */
+void
+xpz_platform_auth_sign_out (XpzRequest *req)
+{
+  if (!xpz_request_auth (req, NULL))
+    return;
+  xpz_platform_db_run (req->db, "DELETE FROM sessions WHERE id = ?", "i", req->session_id);
+  xpz_request_no_content (req);
 }
 
 void

@@ -662,8 +662,8 @@ profile_etag (gint64 version)
   return g_strdup_printf ("\"profile-%" G_GINT64_FORMAT "\"", version);
 }
 
-static void
-get_profile (XpzRequest *req)
+void
+xpz_platform_candidate_get_profile (XpzRequest *req)
 {
   gint64 version = 0;
   JsonObject *profile = xpz_platform_load_profile (req->server, req->account_id, &version);
@@ -674,8 +674,8 @@ get_profile (XpzRequest *req)
   xpz_request_object (req, SOUP_STATUS_OK, profile);
 }
 
-static void
-put_profile (XpzRequest *req)
+void
+xpz_platform_candidate_put_profile (XpzRequest *req)
 {
   JsonObject *body = xpz_request_body_object (req);
   g_autofree char *message = NULL;
@@ -734,8 +734,8 @@ document_json (sqlite3_stmt *stmt)
   return o;
 }
 
-static void
-documents (XpzRequest *req)
+void
+xpz_platform_candidate_documents (XpzRequest *req)
 {
   gint64 id;
   sqlite3_stmt *stmt;
@@ -908,8 +908,8 @@ xpz_platform_match_dismissed (XpzPlatformDb *db,
                               "ii", candidate_id, job_id) != 0;
 }
 
-static void
-match_feedback (XpzRequest *req)
+void
+xpz_platform_candidate_match_feedback (XpzRequest *req)
 {
   XpzPlatformServer *self = req->server;
   gint64 job_id;
@@ -997,8 +997,8 @@ match_feedback (XpzRequest *req)
   }
 }
 
-static void
-matches (XpzRequest *req)
+void
+xpz_platform_candidate_matches (XpzRequest *req)
 {
   XpzPlatformServer *self = req->server;
   XpzCandidateVec *c;
@@ -1261,8 +1261,8 @@ put_privacy (XpzRequest *req,
   }
 }
 
-static void
-privacy (XpzRequest *req)
+void
+xpz_platform_candidate_privacy (XpzRequest *req)
 {
   g_autoptr(JsonObject) current = xpz_platform_privacy_json (req->server, req->account_id);
 
@@ -1349,8 +1349,8 @@ revoke_share (XpzPlatformServer *self,
   xpz_platform_emit_change (self, employer_id, "match", entity, now);
 }
 
-static void
-shares (XpzRequest *req)
+void
+xpz_platform_candidate_shares (XpzRequest *req)
 {
   gint64 id;
 
@@ -1431,8 +1431,8 @@ introduction_json (sqlite3_stmt *stmt)
   "SELECT i.id, i.employer_id, a.company, i.job_id, i.status, i.message, i.requested_at, i.decided_at, i.candidate_id, j.doc" \
   " FROM introductions i JOIN accounts a ON a.id = i.employer_id JOIN jobs j ON j.id = i.job_id"
 
-static void
-introductions (XpzRequest *req)
+void
+xpz_platform_candidate_introductions (XpzRequest *req)
 {
   XpzPlatformServer *self = req->server;
   gint64 id, employer_id, job_id;
@@ -1511,8 +1511,8 @@ respond:
     sqlite3_reset (stmt);
 }
 
-static void
-blocked_employers (XpzRequest *req)
+void
+xpz_platform_candidate_blocked_employers (XpzRequest *req)
 {
   XpzPlatformServer *self = req->server;
   gint64 id;
@@ -1673,97 +1673,9 @@ blocked_employers (XpzRequest *req)
   xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
 }
 
+/* GET /me/ledger */
 void
-xpz_platform_candidate_route (XpzRequest *req)
+xpz_platform_candidate_ledger (XpzRequest *req)
 {
-  const char *sub = req->segs[1];
-
-  if (!g_str_equal (sub, "profile") && !g_str_equal (sub, "documents") && !g_str_equal (sub, "matches") &&
-      !g_str_equal (sub, "introductions") && !g_str_equal (sub, "privacy") && !g_str_equal (sub, "shares") &&
-      !g_str_equal (sub, "blocked-employers") && !g_str_equal (sub, "ledger"))
-    {
-      xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
-      return;
-    }
-  if (!xpz_request_auth (req, "candidate"))
-    return;
-
-  if (g_str_equal (sub, "profile"))
-    {
-      if (req->n_segs != 2)
-        {
-          xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
-          return;
-        }
-      if (g_str_equal (req->method, "GET"))
-        {
-          get_profile (req);
-          return;
-        }
-      if (g_str_equal (req->method, "PUT"))
-        {
-          put_profile (req);
-          return;
-        }
-      xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-      return;
-    }
-  if (g_str_equal (sub, "documents"))
-    {
-      documents (req);
-      return;
-    }
-  if (g_str_equal (sub, "matches"))
-    {
-      if (req->n_segs == 4 &&
-          (g_str_equal (req->segs[3], "not-interested") || g_str_equal (req->segs[3], "objection")))
-        {
-          match_feedback (req);
-          return;
-        }
-      if (req->n_segs != 2)
-        {
-          xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
-          return;
-        }
-      if (!g_str_equal (req->method, "GET"))
-        {
-          xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-          return;
-        }
-      matches (req);
-      return;
-    }
-  if (g_str_equal (sub, "introductions"))
-    {
-      introductions (req);
-      return;
-    }
-  if (g_str_equal (sub, "privacy"))
-    {
-      privacy (req);
-      return;
-    }
-  if (g_str_equal (sub, "shares"))
-    {
-      shares (req);
-      return;
-    }
-  if (g_str_equal (sub, "blocked-employers"))
-    {
-      blocked_employers (req);
-      return;
-    }
-  /* ledger */
-  if (req->n_segs != 2)
-    {
-      xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
-      return;
-    }
-  if (!g_str_equal (req->method, "GET"))
-    {
-      xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-      return;
-    }
   xpz_request_object (req, SOUP_STATUS_OK, xpz_platform_ledger_json (req->server, req->account_id));
 }

@@ -801,177 +801,213 @@ shared_document (XpzRequest      *req,
     sqlite3_reset (stmt);
 }
 
+/* The handlers below are rows of the route table (xpz-platform-server.c), which has
+ * already checked that the caller is a signed-in employer. */
+
+/* The job of /jobs/{id}/..., if it is the caller's; otherwise the 404 is set. */
+static XpzJobVec *
+request_job (XpzRequest *req,
+             gint64     *job_id)
+{
+  if (!xpz_request_parse_id (req, 1, job_id))
+    return NULL;
+  return own_job (req, *job_id);
+}
+
+/* The job and candidate of /jobs/{id}/matches/{id}/...; otherwise the 404 is set. */
+static XpzCandidateVec *
+request_match (XpzRequest  *req,
+               XpzJobVec  **j,
+               XpzScore    *score)
+{
+  gint64 job_id, candidate_id;
+
+  if ((*j = request_job (req, &job_id)) == NULL)
+    return NULL;
+  if (!xpz_request_parse_id (req, 3, &candidate_id))
+    return NULL;
+  return visible_candidate (req, *j, candidate_id, score);
+}
+
+/* GET /jobs */
 void
-xpz_platform_employer_route (XpzRequest *req)
+xpz_platform_employer_list_jobs (XpzRequest *req)
 {
   XpzPlatformServer *self = req->server;
-  const char *method = req->method;
-  gint64 job_id, candidate_id;
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+  JsonArray *array = json_array_new ();
+  sqlite3_stmt *stmt = xpz_platform_db_query (req->db, "SELECT id FROM jobs WHERE employer_id = ? ORDER BY id",
+                                              "i", req->account_id);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      JsonNode *job = xpz_platform_job_owner_json (self, g_array_index (ids, gint64, i));
+      if (job != NULL)
+        json_array_add_element (array, job);
+    }
+  json_node_take_array (node, array);
+  xpz_request_json (req, SOUP_STATUS_OK, node);
+}
+
+/* POST /jobs */
+void
+xpz_platform_employer_create_job (XpzRequest *req)
+{
+  JsonObject *body = xpz_request_body_object (req);
+  g_autofree char *message = NULL;
+  gint64 job_id;
+
+  if (body == NULL)
+    return;
+  if (!xpz_platform_job_validate (body, &message))
+    {
+      xpz_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_job", message);
+      return;
+    }
+  job_id = xpz_platform_store_job (req->server, 0, req->account_id, body, req->now, TRUE);
+  if (job_id == 0)
+    return;
+  respond_job (req, job_id, SOUP_STATUS_CREATED);
+}
+
+/* GET /jobs/{id} */
+void
+xpz_platform_employer_get_job (XpzRequest *req)
+{
+  gint64 job_id;
+
+  if (request_job (req, &job_id) == NULL)
+    return;
+  respond_job (req, job_id, SOUP_STATUS_OK);
+}
+
+/* PUT /jobs/{id} */
+void
+xpz_platform_employer_put_job (XpzRequest *req)
+{
+  XpzPlatformServer *self = req->server;
+  JsonObject *body;
+  g_autofree char *message = NULL;
+  g_autofree char *etag = NULL;
+  gint64 job_id;
+
+  if (request_job (req, &job_id) == NULL)
+    return;
+  body = xpz_request_body_object (req);
+  etag = job_etag (self, job_id);
+  if (body == NULL || !xpz_request_check_if_match (req, etag))
+    return;
+  if (!xpz_platform_job_validate (body, &message))
+    {
+      xpz_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_job", message);
+      return;
+    }
+  if (xpz_platform_store_job (self, job_id, req->account_id, body, req->now, TRUE) == 0)
+    return;
+  respond_job (req, job_id, SOUP_STATUS_OK);
+}
+
+/* DELETE /jobs/{id} */
+void
+xpz_platform_employer_delete_job (XpzRequest *req)
+{
+  XpzPlatformServer *self = req->server;
+  g_autofree char *etag = NULL;
+  g_autofree char *entity = NULL;
+  XpzCandidateVec *c;
+  XpzScore score;
+  XpzJobVec *j;
+  gint64 job_id;
+
+  if ((j = request_job (req, &job_id)) == NULL)
+    return;
+  etag = job_etag (self, job_id);
+  entity = g_strdup_printf ("%" G_GINT64_FORMAT, job_id);
+  if (!xpz_request_check_if_match (req, etag))
+    return;
+  for (guint i = 0; i < xpz_platform_matcher_n_candidates (self->matcher); i++)
+    {
+      c = xpz_platform_matcher_candidate_at (self->matcher, i);
+      if (c->flags & XPZ_CANDIDATE_DELETED)
+        continue;
+      xpz_platform_matcher_score (self->matcher, c, j, &score);
+      if (!score.gate_failed && score.total >= self->options.list_min_score)
+        xpz_platform_emit_change (self, c->id, "matches", "0", req->now);
+    }
+  xpz_platform_db_run (req->db, "DELETE FROM jobs WHERE id = ?", "i", job_id);
+  xpz_platform_emit_change (self, req->account_id, "job", entity, req->now);
+  xpz_platform_matcher_remove_job (self->matcher, job_id);
+  xpz_request_no_content (req);
+}
+
+/* GET /jobs/{id}/matches */
+void
+xpz_platform_employer_list_matches (XpzRequest *req)
+{
+  gint64 job_id;
+  XpzJobVec *j;
+
+  if ((j = request_job (req, &job_id)) == NULL)
+    return;
+  list_matches (req, j);
+}
+
+/* GET /jobs/{id}/matches/{id} */
+void
+xpz_platform_employer_get_match (XpzRequest *req)
+{
   XpzJobVec *j;
   XpzCandidateVec *c;
   XpzScore score;
 
-  if (!xpz_request_auth (req, "employer"))
+  if ((c = request_match (req, &j, &score)) == NULL)
     return;
+  xpz_request_json (req, SOUP_STATUS_OK, xpz_platform_employer_match_json (req->server, c, j, &score));
+}
 
-  if (req->n_segs == 1)
-    {
-      if (g_str_equal (method, "GET"))
-        {
-          JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-          JsonArray *array = json_array_new ();
-          sqlite3_stmt *stmt = xpz_platform_db_query (req->db, "SELECT id FROM jobs WHERE employer_id = ? ORDER BY id",
-                                                      "i", req->account_id);
-          g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+/* PUT /jobs/{id}/matches/{id} */
+void
+xpz_platform_employer_put_match (XpzRequest *req)
+{
+  XpzJobVec *j;
+  XpzCandidateVec *c;
+  XpzScore score;
 
-          while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-            {
-              gint64 id = sqlite3_column_int64 (stmt, 0);
-              g_array_append_val (ids, id);
-            }
-          if (stmt != NULL)
-            sqlite3_reset (stmt);
-          for (guint i = 0; i < ids->len; i++)
-            {
-              JsonNode *job = xpz_platform_job_owner_json (self, g_array_index (ids, gint64, i));
-              if (job != NULL)
-                json_array_add_element (array, job);
-            }
-          json_node_take_array (node, array);
-          xpz_request_json (req, SOUP_STATUS_OK, node);
-          return;
-        }
-      if (g_str_equal (method, "POST"))
-        {
-          JsonObject *body = xpz_request_body_object (req);
-          g_autofree char *message = NULL;
-
-          if (body == NULL)
-            return;
-          if (!xpz_platform_job_validate (body, &message))
-            {
-              xpz_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_job", message);
-              return;
-            }
-          job_id = xpz_platform_store_job (self, 0, req->account_id, body, req->now, TRUE);
-          if (job_id == 0)
-            return;
-          respond_job (req, job_id, SOUP_STATUS_CREATED);
-          return;
-        }
-      xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-      return;
-    }
-
-  if (!xpz_request_parse_id (req, 1, &job_id))
+  if ((c = request_match (req, &j, &score)) == NULL)
     return;
-  if ((j = own_job (req, job_id)) == NULL)
+  update_pipeline (req, j, c, &score);
+}
+
+/* POST /jobs/{id}/matches/{id}/introduction */
+void
+xpz_platform_employer_request_introduction (XpzRequest *req)
+{
+  XpzJobVec *j;
+  XpzCandidateVec *c;
+  XpzScore score;
+
+  if ((c = request_match (req, &j, &score)) == NULL)
     return;
+  request_introduction (req, j, c);
+}
 
-  if (req->n_segs == 2)
-    {
-      if (g_str_equal (method, "GET"))
-        {
-          respond_job (req, job_id, SOUP_STATUS_OK);
-          return;
-        }
-      if (g_str_equal (method, "PUT"))
-        {
-          JsonObject *body = xpz_request_body_object (req);
-          g_autofree char *message = NULL;
-          g_autofree char *etag = job_etag (self, job_id);
+/* GET /jobs/{id}/matches/{id}/documents/{id} */
+void
+xpz_platform_employer_shared_document (XpzRequest *req)
+{
+  XpzJobVec *j;
+  XpzCandidateVec *c;
+  XpzScore score;
 
-          if (body == NULL || !xpz_request_check_if_match (req, etag))
-            return;
-          if (!xpz_platform_job_validate (body, &message))
-            {
-              xpz_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_job", message);
-              return;
-            }
-          if (xpz_platform_store_job (self, job_id, req->account_id, body, req->now, TRUE) == 0)
-            return;
-          respond_job (req, job_id, SOUP_STATUS_OK);
-          return;
-        }
-      if (g_str_equal (method, "DELETE"))
-        {
-          g_autofree char *etag = job_etag (self, job_id);
-          g_autofree char *entity = g_strdup_printf ("%" G_GINT64_FORMAT, job_id);
-
-          if (!xpz_request_check_if_match (req, etag))
-            return;
-          for (guint i = 0; i < xpz_platform_matcher_n_candidates (self->matcher); i++)
-            {
-              c = xpz_platform_matcher_candidate_at (self->matcher, i);
-              if (c->flags & XPZ_CANDIDATE_DELETED)
-                continue;
-              xpz_platform_matcher_score (self->matcher, c, j, &score);
-              if (!score.gate_failed && score.total >= self->options.list_min_score)
-                xpz_platform_emit_change (self, c->id, "matches", "0", req->now);
-            }
-          xpz_platform_db_run (req->db, "DELETE FROM jobs WHERE id = ?", "i", job_id);
-          xpz_platform_emit_change (self, req->account_id, "job", entity, req->now);
-          xpz_platform_matcher_remove_job (self->matcher, job_id);
-          xpz_request_no_content (req);
-          return;
-        }
-      xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-      return;
-    }
-
-  if (!g_str_equal (req->segs[2], "matches"))
-    {
-      xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
-      return;
-    }
-  if (req->n_segs == 3)
-    {
-      if (!g_str_equal (method, "GET"))
-        {
-          xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-          return;
-        }
-      list_matches (req, j);
-      return;
-    }
-  if (!xpz_request_parse_id (req, 3, &candidate_id))
+  if ((c = request_match (req, &j, &score)) == NULL)
     return;
-  if ((c = visible_candidate (req, j, candidate_id, &score)) == NULL)
-    return;
-  if (req->n_segs == 4)
-    {
-      if (g_str_equal (method, "GET"))
-        {
-          xpz_request_json (req, SOUP_STATUS_OK, xpz_platform_employer_match_json (self, c, j, &score));
-          return;
-        }
-      if (g_str_equal (method, "PUT"))
-        {
-          update_pipeline (req, j, c, &score);
-          return;
-        }
-      xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-      return;
-    }
-  if (req->n_segs == 5 && g_str_equal (req->segs[4], "introduction"))
-    {
-      if (!g_str_equal (method, "POST"))
-        {
-          xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-          return;
-        }
-      request_introduction (req, j, c);
-      return;
-    }
-  if (req->n_segs == 6 && g_str_equal (req->segs[4], "documents"))
-    {
-      if (!g_str_equal (method, "GET"))
-        {
-          xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-          return;
-        }
-      shared_document (req, j, c);
-      return;
-    }
-  xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
+  shared_document (req, j, c);
 }

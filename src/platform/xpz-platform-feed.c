@@ -397,7 +397,7 @@ render_delta (XpzRequest *req,
 }
 
 void
-xpz_platform_feed_route (XpzRequest *req)
+xpz_platform_feed_changes (XpzRequest *req)
 {
   XpzPlatformServer *self = req->server;
   const char *since = xpz_request_query (req, "since");
@@ -411,16 +411,6 @@ xpz_platform_feed_route (XpzRequest *req)
   gboolean more = FALSE;
   gint64 max_seq;
 
-  if (req->n_segs != 1)
-    {
-      xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
-      return;
-    }
-  if (!g_str_equal (req->method, "GET"))
-    {
-      xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-      return;
-    }
   if (!xpz_request_auth (req, NULL))
     return;
   if (limit_text != NULL && !g_ascii_string_to_unsigned (limit_text, 10, 1, MAX_LIMIT, &limit, NULL))

@@ -114,6 +114,36 @@ XpzPwhashWork *xpz_pwhash_work_new             (gboolean           create,
                                                 XpzPlatformPwhashCost cost);
 void        xpz_pwhash_work_free               (XpzPwhashWork     *work);
 void        xpz_pwhash_work_run                (XpzPwhashWork     *work);
+/* The route table (xpz-platform-server.c): one row per method and path. The table
+ * alone answers 404 (unknown path), 405 with Allow (known path, other method), 415 (a
+ * JSON row's body that is not application/json) and the role check (401/403); then
+ * the row's handler runs. Adding an endpoint is adding a row. */
+typedef enum
+{
+  XPZ_ROUTE_ANYONE,      /* no token needed (the handler may still look at one) */
+  XPZ_ROUTE_SIGNED_IN,   /* any valid access token */
+  XPZ_ROUTE_CANDIDATE,
+  XPZ_ROUTE_EMPLOYER,
+  XPZ_ROUTE_OPERATOR,
+} XpzRouteRole;
+
+typedef enum
+{
+  XPZ_ROUTE_BODY_NONE,      /* a body is not read */
+  XPZ_ROUTE_BODY_JSON,      /* optional; application/json, parsed strictly into req->body */
+  XPZ_ROUTE_BODY_DOCUMENT,  /* raw bytes of the file's own type, not parsed */
+} XpzRouteBody;
+
+typedef void (*XpzRouteHandler) (XpzRequest *req);
+
+typedef struct
+{
+  const char      *method;
+  const char      *pattern;   /* segments after /api/v1; "{id}" matches any one segment */
+  XpzRouteRole     role;
+  XpzRouteBody     body;
+  XpzRouteHandler  handler;
+} XpzRoute;
 
 /* server.c */
 gint64      xpz_platform_server_now_locked     (XpzPlatformServer *self);
@@ -159,7 +189,11 @@ void        xpz_platform_set_time              (JsonObject        *object,
                                                 gint64             unix_seconds);
 
 /* auth.c */
-void        xpz_platform_auth_route            (XpzRequest        *req);
+void        xpz_platform_auth_sign_up          (XpzRequest        *req);
+void        xpz_platform_auth_sign_in          (XpzRequest        *req);
+void        xpz_platform_auth_refresh          (XpzRequest        *req);
+void        xpz_platform_auth_sign_out_everywhere (XpzRequest        *req);
+void        xpz_platform_auth_sign_out         (XpzRequest        *req);
 char       *xpz_platform_auth_hash_password    (XpzPlatformServer *self,
                                                 const char        *password);
 gint64      xpz_platform_auth_create_account   (XpzPlatformServer *self,
@@ -174,7 +208,16 @@ void        xpz_platform_auth_sign_ins         (XpzRequest        *req);
 void        xpz_platform_touch_activity        (XpzRequest        *req);
 
 /* candidate.c */
-void        xpz_platform_candidate_route       (XpzRequest        *req);
+void        xpz_platform_candidate_get_profile (XpzRequest        *req);
+void        xpz_platform_candidate_put_profile (XpzRequest        *req);
+void        xpz_platform_candidate_documents   (XpzRequest        *req);
+void        xpz_platform_candidate_matches     (XpzRequest        *req);
+void        xpz_platform_candidate_match_feedback (XpzRequest        *req);
+void        xpz_platform_candidate_introductions (XpzRequest        *req);
+void        xpz_platform_candidate_privacy     (XpzRequest        *req);
+void        xpz_platform_candidate_shares      (XpzRequest        *req);
+void        xpz_platform_candidate_blocked_employers (XpzRequest        *req);
+void        xpz_platform_candidate_ledger      (XpzRequest        *req);
 gboolean    xpz_platform_profile_validate      (JsonObject        *profile,
                                                 char             **message);
 JsonObject *xpz_platform_load_profile          (XpzPlatformServer *self,
@@ -229,7 +272,16 @@ void        xpz_platform_emit_visibility       (XpzPlatformServer *self,
                                                 gint64             now);
 
 /* employer.c */
-void        xpz_platform_employer_route        (XpzRequest        *req);
+void        xpz_platform_employer_list_jobs    (XpzRequest        *req);
+void        xpz_platform_employer_create_job   (XpzRequest        *req);
+void        xpz_platform_employer_get_job      (XpzRequest        *req);
+void        xpz_platform_employer_put_job      (XpzRequest        *req);
+void        xpz_platform_employer_delete_job   (XpzRequest        *req);
+void        xpz_platform_employer_list_matches (XpzRequest        *req);
+void        xpz_platform_employer_get_match    (XpzRequest        *req);
+void        xpz_platform_employer_put_match    (XpzRequest        *req);
+void        xpz_platform_employer_request_introduction (XpzRequest        *req);
+void        xpz_platform_employer_shared_document (XpzRequest        *req);
 gboolean    xpz_platform_job_validate          (JsonObject        *job,
                                                 char             **message);
 gint64      xpz_platform_store_job             (XpzPlatformServer *self,
@@ -285,13 +337,20 @@ JsonObject *xpz_platform_ledger_json           (XpzPlatformServer *self,
                                                 gint64             candidate_id);
 
 /* rights.c */
-void        xpz_platform_rights_route          (XpzRequest        *req);
+void        xpz_platform_rights_policy         (XpzRequest        *req);
+void        xpz_platform_rights_deletion_status (XpzRequest        *req);
+void        xpz_platform_rights_export_all     (XpzRequest        *req);
+void        xpz_platform_rights_export_resume  (XpzRequest        *req);
+void        xpz_platform_rights_deletion_request (XpzRequest        *req);
+void        xpz_platform_rights_retention      (XpzRequest        *req);
+void        xpz_platform_rights_policy_acceptances (XpzRequest        *req);
+void        xpz_platform_rights_accept_policy  (XpzRequest        *req);
 guint       xpz_platform_rights_complete_due   (XpzPlatformServer *self,
                                                 gint64             now);
 JsonObject *xpz_platform_resume_json           (JsonObject        *profile);
 
 /* feed.c */
-void        xpz_platform_feed_route            (XpzRequest        *req);
+void        xpz_platform_feed_changes          (XpzRequest        *req);
 
 /* insights.c */
 void        xpz_platform_insights_route        (XpzRequest        *req);

@@ -125,8 +125,8 @@ deletion_row_json (sqlite3_stmt *stmt)
 }
 
 /* GET /deletion-requests/{id}?receipt=… (public): the tombstone's status, nothing else. */
-static void
-deletion_status (XpzRequest *req)
+void
+xpz_platform_rights_deletion_status (XpzRequest *req)
 {
   const char *receipt = xpz_request_query (req, "receipt");
   g_autofree char *expected = NULL;
@@ -188,8 +188,8 @@ deletion_json (XpzPlatformServer *self,
   return o;
 }
 
-static void
-export_all (XpzRequest *req)
+void
+xpz_platform_rights_export_all (XpzRequest *req)
 {
   XpzPlatformServer *self = req->server;
   JsonObject *o = json_object_new ();
@@ -330,8 +330,8 @@ xpz_platform_resume_json (JsonObject *profile)
   return resume;
 }
 
-static void
-export_resume (XpzRequest *req)
+void
+xpz_platform_rights_export_resume (XpzRequest *req)
 {
   g_autoptr(JsonObject) profile = NULL;
   JsonObject *resume;
@@ -352,8 +352,8 @@ export_resume (XpzRequest *req)
   xpz_request_object (req, SOUP_STATUS_OK, resume);
 }
 
-static void
-deletion_request (XpzRequest *req)
+void
+xpz_platform_rights_deletion_request (XpzRequest *req)
 {
   JsonObject *current = deletion_json (req->server, req->account_id);
 
@@ -521,8 +521,8 @@ policy_json (XpzPlatformServer *self)
   return o;
 }
 
-static void
-accept_policy (XpzRequest *req)
+void
+xpz_platform_rights_accept_policy (XpzRequest *req)
 {
   JsonObject *body = xpz_request_body_object (req);
   const char *version;
@@ -558,95 +558,28 @@ accept_policy (XpzRequest *req)
   xpz_request_object (req, SOUP_STATUS_CREATED, o);
 }
 
+/* GET /policy */
 void
-xpz_platform_rights_route (XpzRequest *req)
+xpz_platform_rights_policy (XpzRequest *req)
 {
-  const char *top = req->segs[0];
+  xpz_request_object (req, SOUP_STATUS_OK, policy_json (req->server));
+}
 
-  if (g_str_equal (top, "deletion-requests"))
-    {
-      deletion_status (req);
-      return;
-    }
-  if (g_str_equal (top, "policy"))
-    {
-      if (req->n_segs != 1)
-        {
-          xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
-          return;
-        }
-      if (!g_str_equal (req->method, "GET"))
-        {
-          xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-          return;
-        }
-      xpz_request_object (req, SOUP_STATUS_OK, policy_json (req->server));
-      return;
-    }
+/* GET /me/retention */
+void
+xpz_platform_rights_retention (XpzRequest *req)
+{
+  xpz_request_object (req, SOUP_STATUS_OK, retention_json (req->server, req->account_id));
+}
 
-  if (g_str_equal (req->segs[1], "export"))
-    {
-      if (req->n_segs == 3 && g_str_equal (req->segs[2], "resume"))
-        {
-          if (!g_str_equal (req->method, "GET"))
-            {
-              xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-              return;
-            }
-          export_resume (req);
-          return;
-        }
-      if (req->n_segs != 2)
-        {
-          xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
-          return;
-        }
-      if (!xpz_request_auth (req, NULL))
-        return;
-      if (!g_str_equal (req->method, "GET"))
-        {
-          xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-          return;
-        }
-      export_all (req);
-      return;
-    }
-  if (req->n_segs != 2)
-    {
-      xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
-      return;
-    }
-  if (!xpz_request_auth (req, NULL))
-    return;
-  if (g_str_equal (req->segs[1], "deletion-request"))
-    {
-      deletion_request (req);
-      return;
-    }
-  if (g_str_equal (req->segs[1], "retention"))
-    {
-      if (!g_str_equal (req->method, "GET"))
-        {
-          xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-          return;
-        }
-      xpz_request_object (req, SOUP_STATUS_OK, retention_json (req->server, req->account_id));
-      return;
-    }
-  /* policy-acceptances */
-  if (g_str_equal (req->method, "POST"))
-    {
-      accept_policy (req);
-      return;
-    }
-  if (g_str_equal (req->method, "GET"))
-    {
-      JsonObject *o = json_object_new ();
-      json_object_set_array_member (o, "acceptances",
-                                    rows_json (req->db, "SELECT version, at FROM policy_acceptances WHERE account_id = ?"
-                                               " ORDER BY at", req->account_id));
-      xpz_request_object (req, SOUP_STATUS_OK, o);
-      return;
-    }
-  xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
+/* GET /me/policy-acceptances */
+void
+xpz_platform_rights_policy_acceptances (XpzRequest *req)
+{
+  JsonObject *o = json_object_new ();
+
+  json_object_set_array_member (o, "acceptances",
+                                rows_json (req->db, "SELECT version, at FROM policy_acceptances WHERE account_id = ?"
+                                           " ORDER BY at", req->account_id));
+  xpz_request_object (req, SOUP_STATUS_OK, o);
 }

@@ -606,45 +606,134 @@ xpz_request_auth (XpzRequest *req,
 
 /* ---- routing ---- */
 
-static void
-route (XpzRequest *req)
+#define N      XPZ_ROUTE_BODY_NONE
+#define J      XPZ_ROUTE_BODY_JSON
+
+static const XpzRoute routes[] = {
+  /* auth.c */
+  { "POST",   "accounts", XPZ_ROUTE_ANYONE, J, xpz_platform_auth_sign_up },
+  { "POST",   "sessions", XPZ_ROUTE_ANYONE, J, xpz_platform_auth_sign_in },
+  { "DELETE", "sessions", XPZ_ROUTE_SIGNED_IN, J, xpz_platform_auth_sign_out_everywhere },
+  { "POST",   "sessions/refresh", XPZ_ROUTE_ANYONE, J, xpz_platform_auth_refresh },
+  { "DELETE", "sessions/current", XPZ_ROUTE_SIGNED_IN, J, xpz_platform_auth_sign_out },
+  { "GET",    "me", XPZ_ROUTE_SIGNED_IN, N, xpz_platform_auth_me },
+  { "GET",    "me/sign-ins", XPZ_ROUTE_SIGNED_IN, N, xpz_platform_auth_sign_ins },
+  /* rights.c */
+  { "GET",    "policy", XPZ_ROUTE_ANYONE, N, xpz_platform_rights_policy },
+  { "GET",    "deletion-requests/{id}", XPZ_ROUTE_ANYONE, N, xpz_platform_rights_deletion_status },
+  { "GET",    "me/export", XPZ_ROUTE_SIGNED_IN, N, xpz_platform_rights_export_all },
+  { "GET",    "me/export/resume", XPZ_ROUTE_ANYONE, N, xpz_platform_rights_export_resume },
+  { "GET",    "me/deletion-request", XPZ_ROUTE_SIGNED_IN, N, xpz_platform_rights_deletion_request },
+  { "POST",   "me/deletion-request", XPZ_ROUTE_SIGNED_IN, J, xpz_platform_rights_deletion_request },
+  { "GET",    "me/retention", XPZ_ROUTE_SIGNED_IN, N, xpz_platform_rights_retention },
+  { "GET",    "me/policy-acceptances", XPZ_ROUTE_SIGNED_IN, N, xpz_platform_rights_policy_acceptances },
+  { "POST",   "me/policy-acceptances", XPZ_ROUTE_SIGNED_IN, J, xpz_platform_rights_accept_policy },
+  /* candidate.c */
+  { "GET",    "me/profile", XPZ_ROUTE_CANDIDATE, N, xpz_platform_candidate_get_profile },
+  { "PUT",    "me/profile", XPZ_ROUTE_CANDIDATE, J, xpz_platform_candidate_put_profile },
+  { "GET",    "me/documents", XPZ_ROUTE_CANDIDATE, N, xpz_platform_candidate_documents },
+  { "POST",   "me/documents", XPZ_ROUTE_CANDIDATE, J, xpz_platform_candidate_documents },
+  { "GET",    "me/documents/{id}", XPZ_ROUTE_CANDIDATE, N, xpz_platform_candidate_documents },
+  { "DELETE", "me/documents/{id}", XPZ_ROUTE_CANDIDATE, J, xpz_platform_candidate_documents },
+  { "GET",    "me/matches", XPZ_ROUTE_CANDIDATE, N, xpz_platform_candidate_matches },
+  { "POST",   "me/matches/{id}/not-interested", XPZ_ROUTE_CANDIDATE, J, xpz_platform_candidate_match_feedback },
+  { "POST",   "me/matches/{id}/objection", XPZ_ROUTE_CANDIDATE, J, xpz_platform_candidate_match_feedback },
+  { "GET",    "me/introductions", XPZ_ROUTE_CANDIDATE, N, xpz_platform_candidate_introductions },
+  { "POST",   "me/introductions/{id}/accept", XPZ_ROUTE_CANDIDATE, J, xpz_platform_candidate_introductions },
+  { "POST",   "me/introductions/{id}/decline", XPZ_ROUTE_CANDIDATE, J, xpz_platform_candidate_introductions },
+  { "GET",    "me/privacy", XPZ_ROUTE_CANDIDATE, N, xpz_platform_candidate_privacy },
+  { "PUT",    "me/privacy", XPZ_ROUTE_CANDIDATE, J, xpz_platform_candidate_privacy },
+  { "GET",    "me/shares", XPZ_ROUTE_CANDIDATE, N, xpz_platform_candidate_shares },
+  { "DELETE", "me/shares/{id}", XPZ_ROUTE_CANDIDATE, J, xpz_platform_candidate_shares },
+  { "GET",    "me/blocked-employers", XPZ_ROUTE_CANDIDATE, N, xpz_platform_candidate_blocked_employers },
+  { "POST",   "me/blocked-employers", XPZ_ROUTE_CANDIDATE, J, xpz_platform_candidate_blocked_employers },
+  { "DELETE", "me/blocked-employers/{id}", XPZ_ROUTE_CANDIDATE, J, xpz_platform_candidate_blocked_employers },
+  { "GET",    "me/ledger", XPZ_ROUTE_CANDIDATE, N, xpz_platform_candidate_ledger },
+  /* feed.c, insights.c */
+  { "GET",    "changes", XPZ_ROUTE_SIGNED_IN, N, xpz_platform_feed_changes },
+  { "GET",    "insights/salaries", XPZ_ROUTE_SIGNED_IN, N, xpz_platform_insights_route },
+  /* employer.c */
+  { "GET",    "jobs", XPZ_ROUTE_EMPLOYER, N, xpz_platform_employer_list_jobs },
+  { "POST",   "jobs", XPZ_ROUTE_EMPLOYER, J, xpz_platform_employer_create_job },
+  { "GET",    "jobs/{id}", XPZ_ROUTE_EMPLOYER, N, xpz_platform_employer_get_job },
+  { "PUT",    "jobs/{id}", XPZ_ROUTE_EMPLOYER, J, xpz_platform_employer_put_job },
+  { "DELETE", "jobs/{id}", XPZ_ROUTE_EMPLOYER, J, xpz_platform_employer_delete_job },
+  { "GET",    "jobs/{id}/matches", XPZ_ROUTE_EMPLOYER, N, xpz_platform_employer_list_matches },
+  { "GET",    "jobs/{id}/matches/{id}", XPZ_ROUTE_EMPLOYER, N, xpz_platform_employer_get_match },
+  { "PUT",    "jobs/{id}/matches/{id}", XPZ_ROUTE_EMPLOYER, J, xpz_platform_employer_put_match },
+  { "POST",   "jobs/{id}/matches/{id}/introduction", XPZ_ROUTE_EMPLOYER, J,
+    xpz_platform_employer_request_introduction },
+  { "GET",    "jobs/{id}/matches/{id}/documents/{id}", XPZ_ROUTE_EMPLOYER, N,
+    xpz_platform_employer_shared_document },
+};
+
+#undef N
+#undef J
+
+static gboolean
+pattern_matches (const char  *pattern,
+                 char       **segs,
+                 guint        n_segs)
 {
-  const char *top = req->n_segs > 0 ? req->segs[0] : "";
+  guint i = 0;
 
-  if (g_str_equal (top, "accounts") || g_str_equal (top, "sessions"))
-    xpz_platform_auth_route (req);
-  else if (g_str_equal (top, "me"))
+  while (*pattern != '\0')
     {
-      const char *sub = req->n_segs > 1 ? req->segs[1] : NULL;
+      const char *end = strchr (pattern, '/');
+      gsize len = end != NULL ? (gsize) (end - pattern) : strlen (pattern);
 
-      if (sub == NULL)
-        {
-          if (!g_str_equal (req->method, "GET"))
-            xpz_request_error (req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
-          else
-            xpz_platform_auth_me (req);
-        }
-      else if (g_str_equal (sub, "sign-ins"))
-        xpz_platform_auth_sign_ins (req);
-      else if (g_str_equal (sub, "export") || g_str_equal (sub, "deletion-request") ||
-               g_str_equal (sub, "retention") || g_str_equal (sub, "policy-acceptances"))
-        xpz_platform_rights_route (req);
-      else
-        xpz_platform_candidate_route (req);
+      if (i >= n_segs)
+        return FALSE;
+      if (!(len == 4 && strncmp (pattern, "{id}", 4) == 0) &&
+          (strlen (segs[i]) != len || strncmp (pattern, segs[i], len) != 0))
+        return FALSE;
+      i++;
+      pattern += len;
+      if (*pattern == '/')
+        pattern++;
     }
-  else if (g_str_equal (top, "policy") || g_str_equal (top, "deletion-requests"))
-    xpz_platform_rights_route (req);
-  else if (g_str_equal (top, "changes"))
-    xpz_platform_feed_route (req);
-  else if (g_str_equal (top, "jobs"))
-    xpz_platform_employer_route (req);
-  else if (g_str_equal (top, "insights"))
-    xpz_platform_insights_route (req);
-  else
-    xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
+  return i == n_segs;
+}
 
+/* The row for @req's method and path; NULL with *@allow the methods of the path (an
+ * empty string if no row has that path). */
+static const XpzRoute *
+find_route (XpzRequest *req,
+            GString    *allow)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      if (!pattern_matches (routes[i].pattern, req->segs, req->n_segs))
+        continue;
+      if (g_str_equal (routes[i].method, req->method))
+        return &routes[i];
+      if (strstr (allow->str, routes[i].method) == NULL)
+        g_string_append_printf (allow, "%s%s", allow->len > 0 ? ", " : "", routes[i].method);
+    }
+  return NULL;
+}
+
+/* The row's role check, then its handler. */
+static void
+route (XpzRequest     *req,
+       const XpzRoute *row)
+{
+  static const char *const roles[] = { NULL, NULL, "candidate", "employer", "operator" };
+
+  if (row->role != XPZ_ROUTE_ANYONE && !xpz_request_auth (req, roles[row->role]))
+    return;
+  row->handler (req);
   if (req->status == 0)
     xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
+}
+
+/* A JSON row takes application/json (any parameters, e.g. charset) and nothing else. */
+static gboolean
+is_json_content_type (SoupMessageHeaders *headers)
+{
+  const char *type = soup_message_headers_get_content_type (headers, NULL);
+
+  return type != NULL && g_ascii_strcasecmp (type, "application/json") == 0;
 }
 
 static void
@@ -681,6 +770,36 @@ request_clear (XpzRequest *req)
   g_free (req->retry_after);
   g_clear_pointer (&req->pwhash_want, xpz_pwhash_work_free);
   g_clear_pointer (&req->pwhash, xpz_pwhash_work_free);
+}
+
+/* DNS rebinding: a web page whose name resolves to 127.0.0.1 must not drive a server
+ * that listens on loopback. There, Host must name the loopback address and port the
+ * server is bound to (127.0.0.1, [::1] or localhost). Elsewhere, any Host. */
+static gboolean
+host_allowed (XpzPlatformServer *self,
+              const char        *host)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *port = NULL;
+  const char *bound;
+
+  if (self->url == NULL || (uri = g_uri_parse (self->url, G_URI_FLAGS_NONE, NULL)) == NULL)
+    return TRUE;
+  bound = g_uri_get_host (uri);
+  if (!g_str_has_prefix (bound, "127.") && !g_str_equal (bound, "::1"))
+    return TRUE;
+  if (host == NULL)
+    return FALSE;
+  port = g_strdup_printf (":%d", g_uri_get_port (uri));
+  if (!g_str_has_suffix (host, port))
+    return FALSE;
+  {
+    g_autofree char *name = g_strndup (host, strlen (host) - strlen (port));
+    g_autofree char *bracketed = g_strdup_printf ("[%s]", bound);
+
+    return g_ascii_strcasecmp (name, "localhost") == 0 || g_str_equal (name, bound) ||
+           g_str_equal (name, bracketed);
+  }
 }
 
 /* Checks one path segment: not empty, not "." or "..", UTF-8, no control character. */
@@ -782,6 +901,7 @@ handle_with (XpzPlatformServer *self,
   gboolean mutating;
   gboolean replayed = FALSE;
   PathResult path_result;
+  const XpzRoute *row;
 
   req.server = self;
   req.db = self->db;
@@ -795,6 +915,15 @@ handle_with (XpzPlatformServer *self,
 
   g_debug ("%s %s", req.method, path);   /* never headers: Authorization stays out of logs */
 
+  if (!host_allowed (self, soup_message_headers_get_one (headers, "Host")))
+    {
+      xpz_request_error (&req, SOUP_STATUS_MISDIRECTED_REQUEST, "misdirected_request",
+                         "The Host header does not name this server's loopback address");
+      apply_response (&req);
+      request_clear (&req);
+      return;
+    }
+
   path_result = split_path (path, &req.segs, &req.n_segs);
   if (path_result != PATH_OK)
     {
@@ -807,6 +936,25 @@ handle_with (XpzPlatformServer *self,
       return;
     }
 
+  {
+    g_autoptr(GString) allow = g_string_new (NULL);
+
+    row = find_route (&req, allow);
+    if (row == NULL)
+      {
+        if (allow->len > 0)
+          {
+            soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allow->str);
+            xpz_request_error (&req, SOUP_STATUS_METHOD_NOT_ALLOWED, "method_not_allowed", "Method not allowed");
+          }
+        else
+          xpz_request_error (&req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
+        apply_response (&req);
+        request_clear (&req);
+        return;
+      }
+  }
+
   if ((guint64) body->length > (guint64) self->options.max_body_size)
     {
       xpz_request_error (&req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body_too_large", "The request body is too large");
@@ -815,10 +963,18 @@ handle_with (XpzPlatformServer *self,
       return;
     }
 
-  if (body->length > 0)
+  if (body->length > 0 && row->body == XPZ_ROUTE_BODY_JSON)
     {
       g_autoptr(GError) error = NULL;
 
+      if (!is_json_content_type (headers))
+        {
+          xpz_request_error (&req, SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                             "The request body must be application/json");
+          apply_response (&req);
+          request_clear (&req);
+          return;
+        }
       bytes = soup_message_body_flatten (body);
       req.body = xpz_platform_json_parse (g_bytes_get_data (bytes, NULL), (gssize) g_bytes_get_size (bytes),
                                           self->options.max_json_depth, &error);
@@ -830,6 +986,8 @@ handle_with (XpzPlatformServer *self,
           return;
         }
     }
+  else if (body->length > 0)
+    bytes = soup_message_body_flatten (body);
 
   if (idem_key != NULL && (strlen (idem_key) == 0 || strlen (idem_key) > 200))
     {
@@ -910,7 +1068,7 @@ handle_with (XpzPlatformServer *self,
         }
     }
 
-  route (&req);
+  route (&req, row);
 
   if (req.pwhash_want != NULL && !xpz_platform_db_failed (self->db))
     {

@@ -87,7 +87,7 @@ raw_request (XpzTestServer *ts,
   return response;
 }
 
-static G_GNUC_UNUSED char *
+static char *
 raw_header (RawResponse *response,
             const char  *name)
 {
@@ -219,6 +219,89 @@ test_comment_bomb (void)
       }
 }
 
+/* One route table: 404 for an unknown path, 405 with Allow for a known one, 415 for a
+ * body that is not application/json, 401 before any handler. */
+static void
+test_route_table (void)
+{
+  g_autoptr(XpzTestServer) ts = xpz_test_server_new (NULL);
+  const char *json = "{\"email\":\"a@example.com\",\"password\":\"correct horse battery\"}";
+
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, "DELETE /api/v1/policy HTTP/1.1\r\n", NULL, 0);
+    g_autofree char *allow = NULL;
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 405);
+    allow = raw_header (r, "Allow");
+    g_assert_cmpstr (allow, ==, "GET");
+  }
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, "PATCH /api/v1/jobs/7 HTTP/1.1\r\n", NULL, 0);
+    g_autofree char *allow = NULL;
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 405);
+    allow = raw_header (r, "Allow");
+    g_assert_cmpstr (allow, ==, "GET, PUT, DELETE");
+  }
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, "GET /api/v1/jobs/7/nothing HTTP/1.1\r\n", NULL, 0);
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 404);
+    g_assert_cmpstr (raw_error_code (r), ==, "not_found");
+  }
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, "POST /api/v1/sessions HTTP/1.1\r\nContent-Type: text/plain\r\n",
+                                            json, strlen (json));
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 415);
+    g_assert_cmpstr (raw_error_code (r), ==, "unsupported_media_type");
+  }
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, "POST /api/v1/sessions HTTP/1.1\r\n", json, strlen (json));
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 415);
+  }
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, "GET /api/v1/jobs HTTP/1.1\r\n", NULL, 0);
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 401);
+  }
+}
+
+/* DNS rebinding: on loopback, a Host that is not the bound address gets 421. */
+static void
+test_host_check (void)
+{
+  g_autoptr(XpzTestServer) ts = xpz_test_server_new (NULL);
+  g_autofree char *good = g_strdup_printf ("GET /api/v1/policy HTTP/1.1\r\nHost: localhost:%u\r\n", server_port (ts));
+  const char *bad[] = {
+    "GET /api/v1/policy HTTP/1.1\r\nHost: evil.example\r\n",
+    "GET /api/v1/policy HTTP/1.1\r\nHost: 127.0.0.1.evil.example:80\r\n",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(RawResponse) r = raw_request (ts, bad[i], NULL, 0);
+
+      g_assert_nonnull (r);
+      g_assert_cmpuint (r->status, ==, 421);
+      g_assert_cmpstr (raw_error_code (r), ==, "misdirected_request");
+    }
+  {
+    g_autoptr(RawResponse) r = raw_request (ts, good, NULL, 0);
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 200);
+  }
+  assert_still_serving (ts);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -227,6 +310,8 @@ main (int   argc,
 
   g_test_add_func ("/platform/R3.4/double-encoded-path-does-not-crash", test_double_encoded_path);
   g_test_add_func ("/platform/R3.4/comment-bomb-body-does-not-crash", test_comment_bomb);
+  g_test_add_func ("/platform/R3.4/route-table-404-405-415", test_route_table);
+  g_test_add_func ("/platform/R9.3/loopback-host-check-421", test_host_check);
 
   return g_test_run ();
 }
