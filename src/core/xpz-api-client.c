@@ -301,6 +301,15 @@ send_cb (GObject      *source,
            g_uri_get_path (soup_message_get_uri (data->message)), g_bytes_get_size (bytes),
            (g_get_monotonic_time () - data->started) / 1000.0);
 
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      g_autofree char *what = g_strdup_printf ("HTTP %u", status);
+
+      g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
+                               _("The platform answered with %s instead of JSON"), what);
+      return;
+    }
+
   if (g_bytes_get_size (bytes) > MAX_RESPONSE_BYTES)
     {
       g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
@@ -426,6 +435,8 @@ call_start (XpzApiClient *self,
   data = g_new0 (CallData, 1);
   data->raw = raw;
   data->message = soup_message_new_from_uri (method, uri);
+  /* a followed redirect would carry the bearer token elsewhere: a 3xx is an error */
+  soup_message_add_flags (data->message, SOUP_MESSAGE_NO_REDIRECT);
   data->started = g_get_monotonic_time ();
   g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
 

@@ -765,6 +765,7 @@ xpz_platform_candidate_documents (XpzRequest *req)
       g_autofree guint8 *decoded = NULL;
       g_autofree char *sha = NULL;
       g_autofree char *entity = NULL;
+      g_autofree char *clean = NULL;
       gsize len = 0;
 
       if (body == NULL)
@@ -803,10 +804,11 @@ xpz_platform_candidate_documents (XpzRequest *req)
           return;
         }
       sha = xpz_platform_sha256_hex (decoded, len);
+      clean = xpz_platform_clean_document_name (filename);
       xpz_platform_db_run (req->db,
                            "INSERT INTO documents (account_id, filename, content_type, size, sha256, data, created_at)"
                            " VALUES (?, ?, ?, ?, ?, ?, ?)", "issisbi",
-                           req->account_id, filename, type, (gint64) len, sha, decoded, len, req->now);
+                           req->account_id, clean, type, (gint64) len, sha, decoded, len, req->now);
       id = xpz_platform_db_last_insert_id (req->db);
       entity = g_strdup_printf ("%" G_GINT64_FORMAT, id);
       xpz_platform_emit_change (req->server, req->account_id, "document", entity, req->now);

@@ -212,3 +212,43 @@ xpz_platform_json_append_string (GString    *out,
 {
   canonical_string (out, s);
 }
+
+/* A document's name as the platform keeps it (R2.3): valid UTF-8 without control or
+ * bidirectional-formatting characters (which disguise "cv<RLO>fdp.exe"), no path
+ * separator or "..", no leading dot, at most 255 bytes cut on a character boundary. */
+char *
+xpz_platform_clean_document_name (const char *name)
+{
+  g_autofree char *valid = g_utf8_make_valid (name != NULL ? name : "", -1);
+  g_autoptr(GString) out = g_string_new (NULL);
+  g_autofree char *dotless = NULL;
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT ||
+          (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069))
+        continue;
+      if (c == '/' || c == '\\')
+        c = '_';
+      g_string_append_unichar (out, c);
+    }
+  while (strstr (out->str, "..") != NULL)
+    {
+      char *at = strstr (out->str, "..");
+      g_string_erase (out, at - out->str, 1);
+    }
+  dotless = g_strdup (out->str + strspn (out->str, ". "));
+  if (strlen (dotless) > 255)
+    {
+      const char *end = dotless + 255;
+
+      while (end > dotless && (*end & 0xc0) == 0x80)
+        end--;
+      dotless[end - dotless] = '\0';
+    }
+  if (*dotless == '\0')
+    return g_strdup ("document");
+  return g_steal_pointer (&dotless);
+}

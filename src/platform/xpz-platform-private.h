@@ -179,6 +179,7 @@ JsonNode   *xpz_platform_json_parse            (const char        *text,
                                                 guint              max_depth,
                                                 GError           **error);
 JsonObject *xpz_platform_json_parse_object     (const char        *text);
+char       *xpz_platform_clean_document_name   (const char        *name);
 void        xpz_platform_json_append_string    (GString           *out,
                                                 const char        *s);
 char       *xpz_platform_sha256_hex            (const void        *data,

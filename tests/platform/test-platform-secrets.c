@@ -531,6 +531,31 @@ test_refresh_reuse_revokes (void)
   xpz_test_response_free (r);
 }
 
+/* R2.3 files: the platform cleans a document's name at upload (control and bidi
+ * characters, "..", separators). */
+static void
+test_document_name_cleaned (void)
+{
+  g_autoptr(XpzTestServer) ts = xpz_test_server_new (NULL);
+  g_autofree char *token = xpz_test_signup (ts, "names@example.ma", "candidate", "Names", NULL, NULL);
+  g_autoptr(XpzTestResponse) r = NULL;
+  g_autoptr(XpzTestResponse) list = NULL;
+  const char *name;
+
+  r = xpz_test_request (ts, "POST", "/api/v1/me/documents", token,
+                        "{\"filename\":\"..\\\\cv\\u202egpj\\u0001..pdf\",\"data\":\"JVBERi0xLjQK\"}", NULL);
+  g_assert_cmpuint (r->status, ==, 201);
+  list = xpz_test_request (ts, "GET", "/api/v1/me/documents", token, NULL, NULL);
+  name = json_object_get_string_member (json_array_get_object_element (
+           json_object_get_array_member (xpz_test_object (list), "documents"), 0), "filename");
+  g_test_message ("cleaned: %s", name);
+  g_assert_null (strstr (name, "\u202e"));
+  g_assert_null (strstr (name, "\x01"));
+  g_assert_null (strstr (name, ".."));
+  g_assert_null (strchr (name, '\\'));
+  g_assert_cmpstr (name, ==, "_cvgpj.pdf");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -541,6 +566,7 @@ main (int   argc,
   g_test_add_func ("/platform/B3/idempotency-records-expire", test_idempotency_expires);
   g_test_add_func ("/platform/R9.4/db-files-0600-and-secure-delete", test_db_files_private);
   g_test_add_func ("/platform/R7.2/ids-never-reused", test_ids_never_reused);
+  g_test_add_func ("/platform/R2.3/document-name-cleaned", test_document_name_cleaned);
   g_test_add_func ("/platform/R3.4/refresh-token-reuse-revokes-session", test_refresh_reuse_revokes);
   g_test_add_func ("/platform/R7.2/erasure-leaves-no-trace-in-db-files", test_erasure_leaves_no_trace);
   g_test_add_func ("/platform/R7.2/migration-from-v1-keeps-data", test_migration_from_v1);

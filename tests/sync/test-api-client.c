@@ -76,6 +76,8 @@ call_sync (XpzApiClient *client,
     g_main_context_iteration (NULL, TRUE);
 }
 
+static gboolean redirect_followed;
+
 static void
 echo_handler (SoupServer        *server,
               SoupServerMessage *msg,
@@ -114,6 +116,15 @@ echo_handler (SoupServer        *server,
       g_string_free (bomb, FALSE);
       return;
     }
+  if (g_str_equal (path, "/redirect"))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Location", "/elsewhere");
+      soup_server_message_set_status (msg, 302, NULL);
+      return;
+    }
+  if (g_str_equal (path, "/elsewhere"))
+    redirect_followed = TRUE;
   if (g_str_equal (path, "/garbage"))
     {
       soup_server_message_set_status (msg, 200, NULL);
@@ -186,6 +197,31 @@ test_log_redacts_token (void)
   g_assert_nonnull (strstr (log_text->str, "Authorization: [redacted]"));
   g_assert_null (strstr (log_text->str, CANARY_TOKEN));
   g_clear_object (&r.response);
+}
+
+/* R9.1 security (R9.3 transport): the client follows no redirect (it would carry the
+ * bearer token); a 3xx is an error to the caller. */
+static void
+test_no_redirect (void)
+{
+  g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
+  g_autofree char *url = NULL;
+  g_autoptr (XpzApiClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  CallResult r;
+
+  soup_server_add_handler (server, NULL, echo_handler, NULL, NULL);
+  url = listen_loopback (server);
+  client = xpz_api_client_new (url, &error);
+  g_assert_no_error (error);
+  xpz_api_client_set_access_token (client, CANARY_TOKEN);
+
+  redirect_followed = FALSE;
+  call_sync (client, "GET", "/redirect", &r);
+  g_assert_error (r.error, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE);
+  g_assert_null (r.response);
+  g_assert_false (redirect_followed);
+  g_clear_error (&r.error);
 }
 
 static void
@@ -340,6 +376,7 @@ main (int   argc,
   g_test_add_func ("/api/R9.3/plain-http-only-to-loopback", test_plain_http_refused);
   g_test_add_func ("/api/R9.3/self-signed-certificate-refused", test_self_signed_refused);
   g_test_add_func ("/api/R9.1/log-redacts-authorization", test_log_redacts_token);
+  g_test_add_func ("/api/R9.1/no-redirect-followed", test_no_redirect);
   g_test_add_func ("/api/retry-after-and-malformed-json", test_retry_after_and_bad_json);
   g_test_add_func ("/api/unreachable-platform", test_unreachable);
   g_test_add_func ("/api/R3.4/comment-bomb-answer-is-an-error", test_comment_bomb_answer);
