@@ -628,7 +628,7 @@ test_pull_employer (Fixture       *f,
 
   /* Another device posts a job: the next pull brings only what changed. */
   created = api (f->client, "POST", "/api/v1/jobs", job, NULL, NULL);
-  g_assert_cmpuint (xpz_api_response_get_status (created), ==, 202);
+  g_assert_cmpuint (xpz_api_response_get_status (created), ==, 201);
   second = pull (f);
   g_assert_cmpuint (second, >=, 1);
   g_assert_cmpuint (second, <, first);
