@@ -548,7 +548,8 @@ xpz_platform_auto_share_candidate (XpzPlatformServer *self,
       xpz_platform_matcher_score (self->matcher, c, j, &score);
       if (score.gate_failed || score.total < self->options.share_threshold)
         continue;
-      if (ever_shared (self, candidate_id, j->id))
+      if (ever_shared (self, candidate_id, j->id) ||
+          !xpz_platform_auto_share_allowed (self, candidate_id, j->employer_id, now))
         continue;
       xpz_platform_create_share (self, candidate_id, j->employer_id, j->id, "consent:automatic_sharing", now);
     }
@@ -575,7 +576,8 @@ xpz_platform_auto_share_job (XpzPlatformServer *self,
       xpz_platform_matcher_score (self->matcher, c, j, &score);
       if (score.gate_failed || score.total < self->options.share_threshold)
         continue;
-      if (ever_shared (self, c->id, job_id))
+      if (ever_shared (self, c->id, job_id) ||
+          !xpz_platform_auto_share_allowed (self, c->id, j->employer_id, now))
         continue;
       xpz_platform_create_share (self, c->id, j->employer_id, job_id, "consent:automatic_sharing", now);
     }

@@ -183,6 +183,40 @@ static const char * const migrations[] = {
   "  ('2026-01', 1767225600, 1, 'Privacy Policy of January 2026: automatic sharing with matching"
   " employers by default, explicit consent mode on request, 36-month retention, rights under"
   " Moroccan Law No. 09-08.');",
+  /* 2: employer verification and the operator role. SQLite cannot alter a CHECK, so
+   * accounts is rebuilt with the same ids (foreign keys are off while migrating and
+   * checked before the commit); every operator decision is kept (who, when, what). */
+  "CREATE TABLE accounts_new ("
+  "  id INTEGER PRIMARY KEY,"
+  "  email TEXT NOT NULL UNIQUE,"
+  "  email_domain TEXT NOT NULL,"
+  "  password_hash TEXT NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('candidate', 'employer', 'operator')),"
+  "  name TEXT NOT NULL,"
+  "  company TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  last_activity_at INTEGER NOT NULL,"
+  "  closed_at INTEGER,"
+  "  verified_domain TEXT,"
+  "  verified_at INTEGER,"
+  "  verified_by INTEGER REFERENCES accounts (id) ON DELETE SET NULL,"
+  "  CHECK ((verified_at IS NULL) = (verified_domain IS NULL)));"
+  "INSERT INTO accounts_new (id, email, email_domain, password_hash, role, name, company, created_at,"
+  "  last_activity_at, closed_at)"
+  "  SELECT id, email, email_domain, password_hash, role, name, company, created_at, last_activity_at, closed_at"
+  "  FROM accounts;"
+  "DROP TABLE accounts;"
+  "ALTER TABLE accounts_new RENAME TO accounts;"
+  "CREATE INDEX accounts_email_domain ON accounts (email_domain);"
+  "CREATE TABLE operator_decisions ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  employer_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  operator_id INTEGER REFERENCES accounts (id) ON DELETE SET NULL,"
+  "  via TEXT NOT NULL CHECK (via IN ('api', 'cli', 'seed')),"
+  "  action TEXT NOT NULL CHECK (action IN ('verified', 'verification_revoked')),"
+  "  domain TEXT,"
+  "  at INTEGER NOT NULL);"
+  "CREATE INDEX operator_decisions_employer ON operator_decisions (employer_id);",
 };
 
 static void
@@ -246,6 +280,35 @@ xpz_platform_db_exec (XpzPlatformDb  *self,
 }
 
 static gboolean
+foreign_keys_hold (XpzPlatformDb  *self,
+                   GError        **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->handle, "PRAGMA foreign_key_check", -1, &stmt, NULL) != SQLITE_OK)
+    return set_sqlite_error (self, error, "Could not check foreign keys");
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      g_set_error_literal (error, XPZ_PLATFORM_ERROR, XPZ_PLATFORM_ERROR_MIGRATION,
+                           "A foreign key does not hold after the migration");
+      return FALSE;
+    }
+  if (rc != SQLITE_DONE)
+    return set_sqlite_error (self, error, "Could not check foreign keys");
+  return TRUE;
+}
+
+/* Tests: the SQL of migration @index (0-based), or NULL past the last one. */
+const char *
+xpz_platform_db_migration_sql (guint index)
+{
+  return index < G_N_ELEMENTS (migrations) ? migrations[index] : NULL;
+}
+
+static gboolean
 migrate (XpzPlatformDb  *self,
          GError        **error)
 {
@@ -266,6 +329,12 @@ migrate (XpzPlatformDb  *self,
       return FALSE;
     }
 
+  /* A migration may rebuild a table that others reference (SQLite cannot alter a
+   * constraint): foreign keys are off meanwhile (the pragma is a no-op inside a
+   * transaction) and checked before each commit. */
+  if (version < G_N_ELEMENTS (migrations) &&
+      !xpz_platform_db_exec (self, "PRAGMA foreign_keys = OFF", error))
+    return FALSE;
   for (; version < G_N_ELEMENTS (migrations); version++)
     {
       g_autofree char *bump = g_strdup_printf ("PRAGMA user_version = %u", version + 1);
@@ -274,13 +343,17 @@ migrate (XpzPlatformDb  *self,
         return FALSE;
       if (!xpz_platform_db_exec (self, migrations[version], error) ||
           !xpz_platform_db_exec (self, bump, error) ||
+          !foreign_keys_hold (self, error) ||
           !xpz_platform_db_commit (self, error))
         {
           xpz_platform_db_rollback (self);
+          xpz_platform_db_exec (self, "PRAGMA foreign_keys = ON", NULL);
           g_prefix_error (error, "Migration %u failed: ", version + 1);
           return FALSE;
         }
     }
+  if (!xpz_platform_db_exec (self, "PRAGMA foreign_keys = ON", error))
+    return FALSE;
   self->version = version;
   self->failed = FALSE;
   return TRUE;

@@ -44,5 +44,6 @@ gboolean       xpz_platform_db_failed        (XpzPlatformDb  *self);
 void           xpz_platform_db_clear_failed  (XpzPlatformDb  *self);
 gint64         xpz_platform_db_last_insert_id (XpzPlatformDb *self);
 int            xpz_platform_db_changes       (XpzPlatformDb  *self);
+const char    *xpz_platform_db_migration_sql (guint           index);
 
 G_END_DECLS

@@ -47,6 +47,7 @@ xpz_platform_options_init (XpzPlatformOptions *options)
   options->access_ttl = 3600;
   options->refresh_ttl = 30 * 24 * 3600;
   options->faults = NULL;
+  options->new_employer_daily_shares = 20;
 }
 
 gint64
@@ -207,6 +208,8 @@ xpz_platform_server_new (const char                *db_path,
     self->options.k_anonymity = 2;
   if (self->options.max_json_depth == 0)
     self->options.max_json_depth = 32;
+  if (self->options.new_employer_daily_shares == 0)
+    self->options.new_employer_daily_shares = 20;
   self->db_path = g_strdup (db_path);
 
   if (options != NULL && options->faults != NULL && !xpz_platform_server_set_faults (self, options->faults, error))
@@ -609,6 +612,8 @@ route (XpzRequest *req)
     xpz_platform_employer_route (req);
   else if (g_str_equal (top, "insights"))
     xpz_platform_insights_route (req);
+  else if (g_str_equal (top, "operator"))
+    xpz_platform_operator_route (req);
   else
     xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such endpoint");
 

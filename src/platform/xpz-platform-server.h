@@ -54,6 +54,8 @@ typedef struct
   gint64                access_ttl;         /* seconds, default 3600 */
   gint64                refresh_ttl;        /* seconds, default 30 days */
   const char           *faults;             /* fault-injection spec; NULL: none (see docs) */
+  guint                 new_employer_daily_shares;  /* automatic shares: new candidates per 24 h in an
+                                                     * employer's first 30 days verified, default 20 */
 } XpzPlatformOptions;
 
 void xpz_platform_options_init (XpzPlatformOptions *options);
@@ -91,6 +93,14 @@ gboolean           xpz_platform_server_publish_policy          (XpzPlatformServe
                                                                 const char         *version,
                                                                 gboolean            material,
                                                                 const char         *summary,
+                                                                GError            **error);
+gboolean           xpz_platform_server_verify_employer         (XpzPlatformServer  *self,
+                                                                const char         *email,
+                                                                gboolean            verified,
+                                                                GError            **error);
+gboolean           xpz_platform_server_create_operator         (XpzPlatformServer  *self,
+                                                                const char         *email,
+                                                                const char         *password,
                                                                 GError            **error);
 gboolean           xpz_platform_server_set_faults              (XpzPlatformServer  *self,
                                                                 const char         *spec,

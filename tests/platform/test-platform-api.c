@@ -57,6 +57,7 @@ market_setup (Market     *m,
   m->ts = xpz_test_server_new (NULL);
   m->candidate = xpz_test_signup (m->ts, "cand@example.ma", "candidate", "Yasmine Secretname", NULL, &m->candidate_id);
   m->employer = xpz_test_signup (m->ts, "rh@atlas.example.ma", "employer", "Khalid", "Atlas", &m->employer_id);
+  xpz_test_verify_employer (m->ts, "rh@atlas.example.ma");
   xpz_test_set_privacy (m->ts, m->candidate, privacy);
   xpz_test_put_profile (m->ts, m->candidate, PROFILE_JSON);
   m->job_id = xpz_test_create_job (m->ts, m->employer, JOB_JSON);
@@ -688,6 +689,7 @@ test_block (void)
 
   /* by domain: a second employer at the candidate's current company */
   other = xpz_test_signup (m.ts, "boss@current-employer.ma", "employer", "Boss", "Current", NULL);
+  xpz_test_verify_employer (m.ts, "boss@current-employer.ma");
   other_job = xpz_test_create_job (m.ts, other, JOB_JSON);
   r = xpz_test_request (m.ts, "POST", "/api/v1/me/blocked-employers", m.candidate, "{\"domain\":\"Current-Employer.ma\"}", NULL);
   g_assert_cmpuint (r->status, ==, 201);
