@@ -7,6 +7,9 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
 
 #include "xpz-platform-server.h"
 
@@ -56,6 +59,9 @@ main (int   argc,
   gboolean seed_demo = FALSE;
   gboolean complete_due = FALSE;
   gboolean insecure_http = FALSE;
+  g_autofree char *verify_employer = NULL;
+  g_autofree char *unverify_employer = NULL;
+  g_autofree char *create_operator = NULL;
   gint seed_scale = 0;
   gint64 now = 0;
   gint k_anonymity = 5;
@@ -79,6 +85,12 @@ main (int   argc,
     { "pwhash-cost", 0, 0, G_OPTION_ARG_STRING, &pwhash, "argon2id cost: interactive (default) or min", "COST" },
     { "complete-due-deletions", 0, 0, G_OPTION_ARG_NONE, &complete_due,
       "Admin: complete every due deletion request, print how many, and exit", NULL },
+    { "verify-employer", 0, 0, G_OPTION_ARG_STRING, &verify_employer,
+      "Operator: verify the organisation (email domain) of this employer account, and exit", "EMAIL" },
+    { "unverify-employer", 0, 0, G_OPTION_ARG_STRING, &unverify_employer,
+      "Operator: revoke the verification of this employer account, and exit", "EMAIL" },
+    { "create-operator", 0, 0, G_OPTION_ARG_STRING, &create_operator,
+      "Create a platform operator account (password read from standard input), and exit", "EMAIL" },
     { "now", 0, 0, G_OPTION_ARG_INT64, &now,
       "Tests and demos: the server's clock, in Unix seconds (default: the real clock)", "SECONDS" },
     { NULL }
@@ -173,6 +185,43 @@ main (int   argc,
           return 1;
         }
       printf ("%u\n", n);
+      return 0;
+    }
+
+  if (verify_employer != NULL || unverify_employer != NULL)
+    {
+      if (!xpz_platform_server_verify_employer (server, verify_employer ? verify_employer : unverify_employer,
+                                                verify_employer != NULL, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      printf ("%s\n", verify_employer ? "verified" : "unverified");
+      return 0;
+    }
+
+  if (create_operator != NULL)
+    {
+      char line[1024];
+      gsize len;
+
+      /* never from argv: another local user could read it in the process list */
+      if (fgets (line, sizeof line, stdin) == NULL)
+        {
+          g_printerr ("Give the operator's password on standard input\n");
+          return 1;
+        }
+      len = strlen (line);
+      while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        line[--len] = '\0';
+      if (!xpz_platform_server_create_operator (server, create_operator, line, &error))
+        {
+          sodium_memzero (line, sizeof line);
+          g_printerr ("%s\n", error->message);
+          return 1;
+        }
+      sodium_memzero (line, sizeof line);
+      printf ("created\n");
       return 0;
     }
 

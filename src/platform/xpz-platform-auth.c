@@ -206,6 +206,9 @@ account_json (XpzPlatformServer *self,
     }
   if (stmt != NULL)
     sqlite3_reset (stmt);
+  /* R5.1: an employer sees whether its organisation is verified, and what that means */
+  if (o != NULL && g_str_equal (json_object_get_string_member (o, "role"), "employer"))
+    json_object_set_object_member (o, "verification", xpz_platform_verification_json (self, account_id));
   return o;
 }
 

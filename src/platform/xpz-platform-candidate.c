@@ -548,7 +548,8 @@ xpz_platform_auto_share_candidate (XpzPlatformServer *self,
       xpz_platform_matcher_score (self->matcher, c, j, &score);
       if (score.gate_failed || score.total < self->options.share_threshold)
         continue;
-      if (ever_shared (self, candidate_id, j->id))
+      if (ever_shared (self, candidate_id, j->id) ||
+          !xpz_platform_auto_share_allowed (self, candidate_id, j->employer_id, now))
         continue;
       xpz_platform_create_share (self, candidate_id, j->employer_id, j->id, "consent:automatic_sharing", now);
     }
@@ -575,7 +576,8 @@ xpz_platform_auto_share_job (XpzPlatformServer *self,
       xpz_platform_matcher_score (self->matcher, c, j, &score);
       if (score.gate_failed || score.total < self->options.share_threshold)
         continue;
-      if (ever_shared (self, c->id, job_id))
+      if (ever_shared (self, c->id, job_id) ||
+          !xpz_platform_auto_share_allowed (self, c->id, j->employer_id, now))
         continue;
       xpz_platform_create_share (self, c->id, j->employer_id, job_id, "consent:automatic_sharing", now);
     }
@@ -1351,6 +1353,35 @@ revoke_share (XpzPlatformServer *self,
   xpz_platform_emit_change (self, employer_id, "match", entity, now);
 }
 
+/* R5.4: a revoke is per employer: every other active share with the employer of
+ * @share_id (or its organisation) ends too. Automatic shares never reach it again
+ * (xpz_platform_auto_share_allowed); only an introduction she accepts shares again. */
+static void
+revoke_employer_shares (XpzPlatformServer *self,
+                        gint64             candidate_id,
+                        gint64             share_id,
+                        gint64             now)
+{
+  gint64 employer_id = xpz_platform_db_int (self->db, 0, "SELECT employer_id FROM shares WHERE id = ?", "i", share_id);
+  g_autofree char *organisation = xpz_platform_employer_organisation (self, employer_id);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = xpz_platform_db_query (self->db,
+                                              "SELECT s.id FROM shares s JOIN accounts a ON a.id = s.employer_id"
+                                              " WHERE s.candidate_id = ?1 AND s.revoked_at IS NULL"
+                                              " AND (s.employer_id = ?2 OR a.email_domain = ?3)",
+                                              "iis", candidate_id, employer_id, organisation);
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  for (guint i = 0; i < ids->len; i++)
+    revoke_share (self, candidate_id, g_array_index (ids, gint64, i), "revoked by the candidate (employer)", now);
+}
+
 void
 xpz_platform_candidate_shares (XpzRequest *req)
 {
@@ -1384,6 +1415,7 @@ xpz_platform_candidate_shares (XpzRequest *req)
         }
       if (xpz_platform_db_int (req->db, 0, "SELECT revoked_at IS NULL FROM shares WHERE id = ?", "i", id))
         revoke_share (req->server, req->account_id, id, "revoked by the candidate", req->now);
+      revoke_employer_shares (req->server, req->account_id, id, req->now);
       xpz_request_no_content (req);
       return;
     }
@@ -1587,9 +1619,7 @@ xpz_platform_candidate_blocked_employers (XpzRequest *req)
         }
       if (domain_in != NULL)
         {
-          domain = g_ascii_strdown (domain_in, -1);
-          if (*domain == '@')
-            memmove (domain, domain + 1, strlen (domain));
+          domain = xpz_platform_domain_normalise (domain_in);
           if (strlen (domain) < 3 || strlen (domain) > 253 || strchr (domain, '.') == NULL ||
               strchr (domain, '@') != NULL || strchr (domain, ' ') != NULL)
             {
@@ -1622,13 +1652,16 @@ xpz_platform_candidate_blocked_employers (XpzRequest *req)
 
       /* end every active share with the blocked employer(s) */
       stmt = xpz_platform_db_query (req->db,
-                                    "SELECT s.id FROM shares s JOIN accounts a ON a.id = s.employer_id"
-                                    " WHERE s.candidate_id = ? AND s.revoked_at IS NULL AND (s.employer_id = ? OR a.email_domain = ?)",
-                                    "iis", req->account_id, employer_id, domain);
+                                    "SELECT s.id, s.employer_id, a.email_domain FROM shares s JOIN accounts a ON a.id = s.employer_id"
+                                    " WHERE s.candidate_id = ? AND s.revoked_at IS NULL", "i", req->account_id);
       while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
         {
           gint64 share_id = sqlite3_column_int64 (stmt, 0);
-          g_array_append_val (to_revoke, share_id);
+
+          /* R5.4: a domain block covers its sub-domains */
+          if ((employer_id != 0 && sqlite3_column_int64 (stmt, 1) == employer_id) ||
+              (domain != NULL && xpz_platform_domain_covers (domain, (const char *) sqlite3_column_text (stmt, 2))))
+            g_array_append_val (to_revoke, share_id);
         }
       if (stmt != NULL)
         sqlite3_reset (stmt);

@@ -417,6 +417,47 @@ static const char * const migrations[] = {
   "INSERT INTO sqlite_sequence (name, seq) SELECT 'accounts', accounts FROM temp.id_floor;"
   "INSERT INTO sqlite_sequence (name, seq) SELECT 'jobs', jobs FROM temp.id_floor;"
   "DROP TABLE temp.id_floor;",
+  /* 3: employer verification and the operator role (R5.1). SQLite cannot alter a
+   * CHECK, so accounts is rebuilt once more, with the same ids and its AUTOINCREMENT
+   * floor (migration 2) carried over (foreign keys are off while migrating and checked
+   * before the commit); every operator decision is kept (who, when, what). */
+  "CREATE TEMP TABLE account_floor AS"
+  "  SELECT coalesce ((SELECT seq FROM sqlite_sequence WHERE name = 'accounts'), 0) AS seq;"
+  "CREATE TABLE accounts_new ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  email TEXT NOT NULL UNIQUE,"
+  "  email_domain TEXT NOT NULL,"
+  "  password_hash TEXT NOT NULL,"
+  "  role TEXT NOT NULL CHECK (role IN ('candidate', 'employer', 'operator')),"
+  "  name TEXT NOT NULL,"
+  "  company TEXT,"
+  "  created_at INTEGER NOT NULL,"
+  "  last_activity_at INTEGER NOT NULL,"
+  "  closed_at INTEGER,"
+  "  verified_domain TEXT,"
+  "  verified_at INTEGER,"
+  "  verified_by INTEGER REFERENCES accounts (id) ON DELETE SET NULL,"
+  "  CHECK ((verified_at IS NULL) = (verified_domain IS NULL)));"
+  "INSERT INTO accounts_new (id, email, email_domain, password_hash, role, name, company, created_at,"
+  "  last_activity_at, closed_at)"
+  "  SELECT id, email, email_domain, password_hash, role, name, company, created_at, last_activity_at, closed_at"
+  "  FROM accounts;"
+  "DROP TABLE accounts;"
+  "ALTER TABLE accounts_new RENAME TO accounts;"
+  "DELETE FROM sqlite_sequence WHERE name = 'accounts';"
+  "INSERT INTO sqlite_sequence (name, seq)"
+  "  SELECT 'accounts', max (seq, coalesce ((SELECT max (id) FROM accounts), 0)) FROM temp.account_floor;"
+  "DROP TABLE temp.account_floor;"
+  "CREATE INDEX accounts_email_domain ON accounts (email_domain);"
+  "CREATE TABLE operator_decisions ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  employer_id INTEGER NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,"
+  "  operator_id INTEGER REFERENCES accounts (id) ON DELETE SET NULL,"
+  "  via TEXT NOT NULL CHECK (via IN ('api', 'cli', 'seed')),"
+  "  action TEXT NOT NULL CHECK (action IN ('verified', 'verification_revoked')),"
+  "  domain TEXT,"
+  "  at INTEGER NOT NULL);"
+  "CREATE INDEX operator_decisions_employer ON operator_decisions (employer_id);",
 };
 
 static void
@@ -540,11 +581,12 @@ migrate (XpzPlatformDb  *self,
       if (!xpz_platform_db_begin (self, error))
         return FALSE;
       if (!xpz_platform_db_exec (self, migrations[version], error) ||
-          !foreign_keys_hold (self, error) ||
           !xpz_platform_db_exec (self, bump, error) ||
+          !foreign_keys_hold (self, error) ||
           !xpz_platform_db_commit (self, error))
         {
           xpz_platform_db_rollback (self);
+          xpz_platform_db_exec (self, "PRAGMA foreign_keys = ON", NULL);
           g_prefix_error (error, "Migration %u failed: ", version + 1);
           return FALSE;
         }

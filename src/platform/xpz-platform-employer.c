@@ -368,8 +368,11 @@ xpz_platform_job_context_load (XpzPlatformServer *self,
                          g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
   if (stmt != NULL)
     sqlite3_reset (stmt);
+  /* disclosed: an active share, and the employer's organisation verified now (R5.1) */
   stmt = xpz_platform_db_query (self->db, "SELECT candidate_id FROM shares WHERE employer_id = ? AND job_id = ?"
-                                " AND revoked_at IS NULL", "ii", job->employer_id, job->id);
+                                " AND revoked_at IS NULL AND EXISTS (SELECT 1 FROM accounts a WHERE a.id = shares.employer_id"
+                                " AND a.role = 'employer' AND a.closed_at IS NULL AND a.verified_at IS NOT NULL"
+                                " AND a.verified_domain = a.email_domain)", "ii", job->employer_id, job->id);
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     g_hash_table_add (context->shared, GSIZE_TO_POINTER ((gsize) sqlite3_column_int64 (stmt, 0)));
   if (stmt != NULL)
@@ -451,7 +454,7 @@ xpz_platform_employer_match_json_with (XpzPlatformServer     *self,
   if (context != NULL && context->job_id == j->id)
     shared = g_hash_table_contains (context->shared, GSIZE_TO_POINTER ((gsize) c->id));
   else
-    shared = xpz_platform_has_share (self, c->id, j->employer_id, j->id);
+    shared = xpz_platform_share_disclosed (self, c->id, j->employer_id, j->id);
 
   json_object_set_int_member (candidate, "id", c->id);
   json_object_set_member (candidate, "summary", xpz_platform_matcher_summary_json (self->matcher, c, j));
@@ -699,6 +702,14 @@ request_introduction (XpzRequest      *req,
       xpz_request_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_message", "message is limited to 2000 bytes");
       return;
     }
+  /* R5.1: an unverified organisation puts no request in front of a candidate. */
+  if (!xpz_platform_employer_verified (req->server, j->employer_id))
+    {
+      xpz_request_error (req, SOUP_STATUS_FORBIDDEN, "employer_unverified",
+                         "Your organisation is not verified yet: candidates stay anonymous until a platform"
+                         " operator verifies your email domain");
+      return;
+    }
   status = xpz_platform_db_text (req->db, "SELECT status FROM introductions WHERE job_id = ? AND candidate_id = ?"
                                  " ORDER BY id DESC LIMIT 1", "ii", j->id, c->id);
   if (g_strcmp0 (status, "declined") == 0)
@@ -777,7 +788,7 @@ shared_document (XpzRequest      *req,
 
   if (!xpz_request_parse_id (req, 5, &doc_id))
     return;
-  if (!xpz_platform_has_share (req->server, c->id, j->employer_id, j->id))
+  if (!xpz_platform_share_disclosed (req->server, c->id, j->employer_id, j->id))
     {
       xpz_request_error (req, SOUP_STATUS_NOT_FOUND, "not_found", "No such document");
       return;

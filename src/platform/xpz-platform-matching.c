@@ -1042,7 +1042,7 @@ xpz_platform_matcher_visible_to (const XpzCandidateVec *c,
         return FALSE;
   if (c->blocked_domains != NULL && j->employer_domain != NULL)
     for (guint i = 0; i < c->blocked_domains->len; i++)
-      if (g_ascii_strcasecmp (g_ptr_array_index (c->blocked_domains, i), j->employer_domain) == 0)
+      if (xpz_platform_domain_covers (g_ptr_array_index (c->blocked_domains, i), j->employer_domain))
         return FALSE;
   return TRUE;
 }

@@ -143,6 +143,8 @@ void                xpz_platform_matcher_score            (XpzPlatformMatcher *s
                                                            const XpzCandidateVec *candidate,
                                                            const XpzJobVec    *job,
                                                            XpzScore           *score);
+gboolean            xpz_platform_domain_covers            (const char            *blocked,
+                                                           const char            *domain);
 gboolean            xpz_platform_matcher_visible_to       (const XpzCandidateVec *candidate,
                                                            const XpzJobVec    *job);
 GArray             *xpz_platform_matcher_rank_job         (XpzPlatformMatcher *self,

@@ -272,6 +272,34 @@ void        xpz_platform_emit_visibility       (XpzPlatformServer *self,
                                                 gint64             candidate_id,
                                                 gint64             now);
 
+/* operator.c */
+void        xpz_platform_operator_list_employers (XpzRequest      *req);
+void        xpz_platform_operator_list_decisions (XpzRequest      *req);
+void        xpz_platform_operator_verify       (XpzRequest        *req);
+void        xpz_platform_operator_unverify     (XpzRequest        *req);
+char       *xpz_platform_domain_normalise      (const char        *domain);
+gboolean    xpz_platform_free_mail_domain      (const char        *domain);
+gboolean    xpz_platform_employer_verified     (XpzPlatformServer *self,
+                                                gint64             employer_id);
+gboolean    xpz_platform_share_disclosed       (XpzPlatformServer *self,
+                                                gint64             candidate_id,
+                                                gint64             employer_id,
+                                                gint64             job_id);
+char       *xpz_platform_employer_organisation (XpzPlatformServer *self,
+                                                gint64             employer_id);
+gboolean    xpz_platform_auto_share_allowed    (XpzPlatformServer *self,
+                                                gint64             candidate_id,
+                                                gint64             employer_id,
+                                                gint64             now);
+JsonObject *xpz_platform_verification_json     (XpzPlatformServer *self,
+                                                gint64             employer_id);
+const char *xpz_platform_set_verification      (XpzPlatformServer *self,
+                                                gint64             employer_id,
+                                                gboolean           verified,
+                                                gint64             operator_id,
+                                                const char        *via,
+                                                gint64             now);
+
 /* employer.c */
 void        xpz_platform_employer_list_jobs    (XpzRequest        *req);
 void        xpz_platform_employer_create_job   (XpzRequest        *req);

@@ -266,6 +266,9 @@ xpz_platform_seed_demo (XpzPlatformServer  *self,
       gint64 id = xpz_platform_auth_create_account (self, employers[i].email, hash, "employer", employers[i].name,
                                                     employers[i].company, now);
       g_array_append_val (employer_ids, id);
+      /* the demo's organisations are verified (recorded as a "seed" decision), before
+       * their jobs exist: creating a job shares automatic-mode candidates */
+      xpz_platform_set_verification (self, id, TRUE, 0, "seed", now);
     }
   /* candidates first, then jobs: creating a job shares automatic-mode candidates */
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)

@@ -55,6 +55,7 @@ xpz_platform_options_init (XpzPlatformOptions *options)
   options->stall_timeout = 30;
   options->max_connections_per_address = 32;
   options->faults = NULL;
+  options->new_employer_daily_shares = 20;
 }
 
 gint64
@@ -231,6 +232,8 @@ xpz_platform_server_new (const char                *db_path,
   if (self->options.pwhash_queue == 0)
     self->options.pwhash_queue = 16;
   self->options.pwhash_queue = MAX (self->options.pwhash_queue, self->options.pwhash_threads);
+  if (self->options.new_employer_daily_shares == 0)
+    self->options.new_employer_daily_shares = 20;
   self->db_path = g_strdup (db_path);
 
   if (options != NULL && options->faults != NULL && !xpz_platform_server_set_faults (self, options->faults, error))
@@ -595,7 +598,8 @@ xpz_request_auth (XpzRequest *req,
     {
       xpz_request_error (req, SOUP_STATUS_FORBIDDEN, "forbidden",
                          g_str_equal (role, "candidate") ? "Only candidates can do this"
-                                                         : "Only employers can do this");
+                         : g_str_equal (role, "operator") ? "Only platform operators can do this"
+                                                          : "Only employers can do this");
       return FALSE;
     }
   /* Activity (for retention, R7.1) is what the account holder does: every write. */
@@ -665,6 +669,11 @@ static const XpzRoute routes[] = {
     xpz_platform_employer_request_introduction },
   { "GET",    "jobs/{id}/matches/{id}/documents/{id}", XPZ_ROUTE_EMPLOYER, N,
     xpz_platform_employer_shared_document },
+  /* operator.c (R5.1) */
+  { "GET",    "operator/employers", XPZ_ROUTE_OPERATOR, N, xpz_platform_operator_list_employers },
+  { "POST",   "operator/employers/{id}/verification", XPZ_ROUTE_OPERATOR, J, xpz_platform_operator_verify },
+  { "DELETE", "operator/employers/{id}/verification", XPZ_ROUTE_OPERATOR, J, xpz_platform_operator_unverify },
+  { "GET",    "operator/decisions", XPZ_ROUTE_OPERATOR, N, xpz_platform_operator_list_decisions },
 };
 
 #undef N

@@ -59,6 +59,8 @@ typedef struct
   guint                 stall_timeout;      /* seconds a request may take to arrive, default 30 */
   guint                 max_connections_per_address;  /* open connections per client address, default 32 */
   const char           *faults;             /* fault-injection spec; NULL: none (see docs) */
+  guint                 new_employer_daily_shares;  /* automatic shares: new candidates per 24 h in an
+                                                     * employer's first 30 days verified, default 20 */
 } XpzPlatformOptions;
 
 void xpz_platform_options_init (XpzPlatformOptions *options);
@@ -96,6 +98,14 @@ gboolean           xpz_platform_server_publish_policy          (XpzPlatformServe
                                                                 const char         *version,
                                                                 gboolean            material,
                                                                 const char         *summary,
+                                                                GError            **error);
+gboolean           xpz_platform_server_verify_employer         (XpzPlatformServer  *self,
+                                                                const char         *email,
+                                                                gboolean            verified,
+                                                                GError            **error);
+gboolean           xpz_platform_server_create_operator         (XpzPlatformServer  *self,
+                                                                const char         *email,
+                                                                const char         *password,
                                                                 GError            **error);
 gboolean           xpz_platform_server_set_faults              (XpzPlatformServer  *self,
                                                                 const char         *spec,

@@ -88,6 +88,7 @@ fixture_setup (Fixture       *f,
   f->candidate = xpz_test_signup (f->ts, candidate_email, "candidate", CANARY_NAME, NULL, NULL);
   f->employer = xpz_test_signup (f->ts, employer_email, "employer", "Khalid", "Atlas",
                                  &f->employer_id);
+  xpz_test_verify_employer (f->ts, employer_email);
   xpz_test_set_privacy (f->ts, f->candidate, "{\"sharing_mode\":\"automatic\"}");
   xpz_test_put_profile (f->ts, f->candidate, CANARY_PROFILE);
   f->job_id = xpz_test_create_job (f->ts, f->employer, JOB);

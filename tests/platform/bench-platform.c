@@ -168,6 +168,7 @@ main (int   argc,
 
   /* 2. the initial change feed of an employer with one broad job */
   bench_employer = xpz_test_signup (ts, "feed@bench.ma", "employer", "Feed", "Bench", NULL);
+  xpz_test_verify_employer (ts, "feed@bench.ma");
   t0 = now_s ();
   broad_job = xpz_test_create_job (ts, bench_employer,
                                    "{\"title\":\"Bench\",\"skills\":[{\"name\":\"python\"}],"

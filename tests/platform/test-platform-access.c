@@ -138,6 +138,8 @@ world_setup (World *w)
   w->cand_b = xpz_test_signup (w->ts, "b@example.ma", "candidate", "B", NULL, NULL);
   w->emp_1 = xpz_test_signup (w->ts, "one@employer-one.ma", "employer", "E1", "One", NULL);
   w->emp_2 = xpz_test_signup (w->ts, "two@employer-two.ma", "employer", "E2", "Two", NULL);
+  xpz_test_verify_employer (w->ts, "one@employer-one.ma");
+  xpz_test_verify_employer (w->ts, "two@employer-two.ma");
   xpz_test_set_privacy (w->ts, w->cand_a, "{\"sharing_mode\":\"explicit\"}");
   xpz_test_put_profile (w->ts, w->cand_a, SECRET_PROFILE);
   r = xpz_test_request (w->ts, "POST", "/api/v1/me/documents", w->cand_a,

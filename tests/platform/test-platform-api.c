@@ -57,6 +57,7 @@ market_setup (Market     *m,
   m->ts = xpz_test_server_new (NULL);
   m->candidate = xpz_test_signup (m->ts, "cand@example.ma", "candidate", "Yasmine Secretname", NULL, &m->candidate_id);
   m->employer = xpz_test_signup (m->ts, "rh@atlas.example.ma", "employer", "Khalid", "Atlas", &m->employer_id);
+  xpz_test_verify_employer (m->ts, "rh@atlas.example.ma");
   xpz_test_set_privacy (m->ts, m->candidate, privacy);
   xpz_test_put_profile (m->ts, m->candidate, PROFILE_JSON);
   m->job_id = xpz_test_create_job (m->ts, m->employer, JOB_JSON);
@@ -689,6 +690,7 @@ test_block (void)
 
   /* by domain: a second employer at the candidate's current company */
   other = xpz_test_signup (m.ts, "boss@current-employer.ma", "employer", "Boss", "Current", NULL);
+  xpz_test_verify_employer (m.ts, "boss@current-employer.ma");
   other_job = xpz_test_create_job (m.ts, other, JOB_JSON);
   r = xpz_test_request (m.ts, "POST", "/api/v1/me/blocked-employers", m.candidate, "{\"domain\":\"Current-Employer.ma\"}", NULL);
   g_assert_cmpuint (r->status, ==, 201);
@@ -1289,6 +1291,132 @@ test_faults (void)
   xpz_test_server_free (ts);
 }
 
+/* ---- R5.1 verified employers, R5.4 per-employer revoke and sub-domain blocks ---- */
+
+static guint
+count_shares (Market *m)
+{
+  g_autoptr(XpzTestResponse) r = xpz_test_request (m->ts, "GET", "/api/v1/me/shares", m->candidate, NULL, NULL);
+  JsonArray *array = json_object_get_array_member (xpz_test_object (r), "shares");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    if (json_object_get_boolean_member (json_array_get_object_element (array, i), "active"))
+      n++;
+  return n;
+}
+
+static void
+test_unverified_employer_gets_no_identity (void)
+{
+  Market m;
+  g_autofree char *fake = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *intro = NULL;
+  gint64 job;
+  XpzTestResponse *r;
+
+  market_setup (&m, "automatic");
+  g_assert_cmpuint (count_shares (&m), ==, 1);
+  fake = xpz_test_signup (m.ts, "recruiter@fake-corp.ma", "employer", "Fake", "Fake Corp", NULL);
+  job = xpz_test_create_job (m.ts, fake, JOB_JSON);
+  g_assert_cmpuint (count_shares (&m), ==, 1);   /* nothing new for the unverified employer */
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, job, m.candidate_id);
+  r = xpz_test_request (m.ts, "GET", path, fake, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_false (json_object_get_boolean_member (xpz_test_object (r), "shared"));
+  g_assert_null (strstr (r->body, "Secretname"));
+  xpz_test_response_free (r);
+  intro = g_strdup_printf ("%s/introduction", path);
+  r = xpz_test_request (m.ts, "POST", intro, fake, "{}", NULL);
+  g_assert_cmpuint (r->status, ==, 403);
+  g_assert_cmpstr (xpz_test_error_code (r), ==, "employer_unverified");
+  xpz_test_response_free (r);
+  r = xpz_test_request (m.ts, "GET", "/api/v1/me", fake, NULL, NULL);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (xpz_test_object (r), "verification"),
+                                                  "status"), ==, "unverified");
+  xpz_test_response_free (r);
+
+  /* a free-mail domain can never be verified */
+  g_free (xpz_test_signup (m.ts, "someone@gmail.com", "employer", "G", "Gee", NULL));
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_false (xpz_platform_server_verify_employer (m.ts->server, "someone@gmail.com", TRUE, &error));
+    g_assert_nonnull (error);
+  }
+
+  /* verified by the operator's command-line path while the server runs: honoured at once */
+  xpz_test_verify_employer (m.ts, "recruiter@fake-corp.ma");
+  r = xpz_test_request (m.ts, "GET", path, fake, NULL, NULL);
+  g_assert_true (json_object_get_boolean_member (xpz_test_object (r), "shared"));
+  g_assert_nonnull (strstr (r->body, "Secretname"));
+  xpz_test_response_free (r);
+  /* and revoking the verification ends the disclosure at once */
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_true (xpz_platform_server_verify_employer (m.ts->server, "recruiter@fake-corp.ma", FALSE, &error));
+  }
+  r = xpz_test_request (m.ts, "GET", path, fake, NULL, NULL);
+  g_assert_false (json_object_get_boolean_member (xpz_test_object (r), "shared"));
+  g_assert_null (strstr (r->body, "Secretname"));
+  xpz_test_response_free (r);
+  market_teardown (&m);
+}
+
+static void
+test_revoke_is_per_employer (void)
+{
+  Market m;
+  g_autoptr(XpzTestResponse) shares = NULL;
+  g_autofree char *path = NULL;
+  XpzTestResponse *r;
+  gint64 share_id;
+
+  market_setup (&m, "automatic");
+  shares = xpz_test_request (m.ts, "GET", "/api/v1/me/shares", m.candidate, NULL, NULL);
+  share_id = json_object_get_int_member (json_array_get_object_element (
+               json_object_get_array_member (xpz_test_object (shares), "shares"), 0), "id");
+  path = g_strdup_printf ("/api/v1/me/shares/%" G_GINT64_FORMAT, share_id);
+  r = xpz_test_request (m.ts, "DELETE", path, m.candidate, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 204);
+  xpz_test_response_free (r);
+  /* the same employer posts an identical job: no automatic share again */
+  xpz_test_create_job (m.ts, m.employer, JOB_JSON);
+  g_assert_cmpuint (count_shares (&m), ==, 0);
+  market_teardown (&m);
+}
+
+static void
+test_domain_block_covers_subdomains (void)
+{
+  Market m;
+  g_autofree char *sub = NULL;
+  g_autofree char *evil = NULL;
+  XpzTestResponse *r;
+  gint64 sub_job, evil_job;
+  g_autofree char *sub_path = NULL;
+  g_autofree char *evil_path = NULL;
+
+  market_setup (&m, "explicit");
+  sub = xpz_test_signup (m.ts, "hr@rh.atlas-digital.demo.ma", "employer", "S", "Sub", NULL);
+  evil = xpz_test_signup (m.ts, "hr@evilatlas-digital.demo.ma", "employer", "E", "Evil", NULL);
+  sub_job = xpz_test_create_job (m.ts, sub, JOB_JSON);
+  evil_job = xpz_test_create_job (m.ts, evil, JOB_JSON);
+  r = xpz_test_request (m.ts, "POST", "/api/v1/me/blocked-employers", m.candidate,
+                        "{\"domain\":\"Atlas-Digital.Demo.MA.\"}", NULL);
+  g_assert_cmpuint (r->status, ==, 201);
+  xpz_test_response_free (r);
+  sub_path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, sub_job, m.candidate_id);
+  evil_path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, evil_job, m.candidate_id);
+  r = xpz_test_request (m.ts, "GET", sub_path, sub, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 404);
+  xpz_test_response_free (r);
+  r = xpz_test_request (m.ts, "GET", evil_path, evil, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);   /* a label boundary: not blocked */
+  xpz_test_response_free (r);
+  market_teardown (&m);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1296,6 +1424,9 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/platform/errors/malformed-deep-oversized", test_errors);
+  g_test_add_func ("/platform/R5.1/unverified-employer-gets-no-identity", test_unverified_employer_gets_no_identity);
+  g_test_add_func ("/platform/R5.4/revoke-is-per-employer", test_revoke_is_per_employer);
+  g_test_add_func ("/platform/R5.4/domain-block-covers-subdomains", test_domain_block_covers_subdomains);
   g_test_add_func ("/platform/R2.5/sign-in-history", test_sign_in_history);
   g_test_add_func ("/platform/R9.4/tokens-and-passwords-hashed-at-rest", test_tokens_hashed);
   g_test_add_func ("/platform/R9.4/token-expiry-and-refresh", test_token_expiry_refresh);

@@ -120,6 +120,7 @@ test_property (void)
   g_autofree char *cursor = NULL;
   XpzTestResponse *r;
 
+  xpz_test_verify_employer (ts, "hr@prop.example.ma");
   job = xpz_test_create_job (ts, employer,
                              "{\"title\":\"Engineer\",\"skills\":[{\"name\":\"Python\"},{\"name\":\"SQL\"},{\"name\":\"Docker\"}],"
                              "\"location\":{\"city\":\"Casablanca\"},\"work_mode\":\"hybrid\",\"contract_type\":\"CDI\","

@@ -241,6 +241,18 @@ xpz_test_signup (XpzTestServer *ts,
   return g_strdup (json_object_get_string_member (xpz_test_object (r), "access_token"));
 }
 
+/* R5.1: an employer's organisation verified as an operator would (the command line's
+ * path): until then nothing identifying reaches it. */
+void
+xpz_test_verify_employer (XpzTestServer *ts,
+                          const char    *email)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (xpz_platform_server_verify_employer (ts->server, email, TRUE, &error));
+  g_assert_no_error (error);
+}
+
 gint64
 xpz_test_create_job (XpzTestServer *ts,
                      const char    *token,

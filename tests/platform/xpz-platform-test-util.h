@@ -58,6 +58,8 @@ char            *xpz_test_signup          (XpzTestServer   *ts,
 char            *xpz_test_sign_in         (XpzTestServer   *ts,
                                            const char      *email,
                                            const char      *password);
+void             xpz_test_verify_employer (XpzTestServer   *ts,
+                                           const char      *email);
 JsonObject      *xpz_test_object          (XpzTestResponse *response);
 JsonArray       *xpz_test_array           (XpzTestResponse *response);
 const char      *xpz_test_error_code      (XpzTestResponse *response);
