@@ -42,6 +42,7 @@ probe_setup (Probe                    *p,
   p->ts = xpz_test_server_new (options);
   p->candidate = xpz_test_signup (p->ts, "salma@example.ma", "candidate", "Salma Probe", NULL, &p->candidate_id);
   p->employer = xpz_test_signup (p->ts, "rh@probe.example.ma", "employer", "Karim", "Probe", NULL);
+  xpz_test_verify_employer (p->ts, "rh@probe.example.ma");
   xpz_test_set_privacy (p->ts, p->candidate, "{\"sharing_mode\":\"explicit\"}");
   xpz_test_put_profile (p->ts, p->candidate, PROFILE_JSON);
 }

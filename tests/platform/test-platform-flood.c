@@ -71,9 +71,10 @@ raw_request (XpzTestServer *ts,
 {
   g_autoptr(GSocketConnection) connection = connect_to (ts);
   GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
-  g_autofree char *request = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+  g_autoptr(GUri) uri = g_uri_parse (xpz_platform_server_get_url (ts->server), G_URI_FLAGS_NONE, NULL);
+  g_autofree char *request = g_strdup_printf ("%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n"
                                               "Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s",
-                                              method, path, strlen (body), body);
+                                              method, path, g_uri_get_port (uri), strlen (body), body);
   g_autofree char *response = NULL;
 
   g_assert_true (g_output_stream_write_all (out, request, strlen (request), NULL, NULL, NULL));

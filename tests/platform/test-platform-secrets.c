@@ -89,7 +89,7 @@ test_idempotency_keeps_no_credentials (void)
   r = xpz_test_request (ts, "POST", "/api/v1/accounts", NULL,
                         "{\"email\":\"other.idem@example.ma\",\"password\":\"" PASSWORD "\",\"role\":\"candidate\","
                         "\"name\":\"Omar Idemother\"}", "Idempotency-Key", "signup-1", NULL);
-  g_assert_cmpuint (r->status, ==, 201);
+  g_assert_cmpuint (r->status, ==, 202);
   xpz_test_response_free (r);
 
   r = xpz_test_request (ts, "POST", "/api/v1/sessions", NULL, sign_in, "Idempotency-Key", "signin-1", NULL);
@@ -448,7 +448,7 @@ test_erasure_leaves_no_trace (void)
   r = xpz_test_request (ts, "POST", "/api/v1/accounts", NULL,
                         "{\"email\":\"zineb.login@example.ma\",\"password\":\"" PASSWORD "\",\"role\":\"candidate\","
                         "\"name\":\"Zineb Erasedname\"}", "Idempotency-Key", "erase-signup", NULL);
-  g_assert_cmpuint (r->status, ==, 201);
+  g_assert_cmpuint (r->status, ==, 202);
   xpz_test_response_free (r);
   r = xpz_test_request (ts, "POST", "/api/v1/sessions", NULL, sign_in, "Idempotency-Key", "erase-signin", NULL);
   g_assert_cmpuint (r->status, ==, 201);
