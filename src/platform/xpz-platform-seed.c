@@ -273,8 +273,10 @@ xpz_platform_seed_demo (XpzPlatformServer  *self,
   /* candidates first, then jobs: creating a job shares automatic-mode candidates */
   for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
     {
+      /* The demo's candidates joined a season ago: insights count only established
+       * profiles (accounts at least 30 days old, R3.5). */
       gint64 id = xpz_platform_auth_create_account (self, candidates[i].email, hash, "candidate", candidates[i].name,
-                                                    NULL, now);
+                                                    NULL, now - 90 * 24 * 3600);
       g_autoptr(JsonObject) profile = parse_literal (candidates[i].json);
       JsonObject *basics = json_object_get_object_member (profile, "basics");
 
