@@ -55,3 +55,48 @@ xpz_json_parse_strict (const char  *text,
     }
   return json_parser_steal_root (parser);
 }
+
+/**
+ * xpz_json_to_string:
+ * @node: the value to write
+ * @pretty: indented output, for files people read
+ * @length: (out) (optional): the length of the text
+ *
+ * Writes @node as RFC 8259 text. json-glib escapes every control character but
+ * U+001F (its escaper tests "< 0x1f"); outside a string the generator writes no
+ * control character other than the newlines of @pretty, so each raw 0x1f byte it
+ * leaves is inside a string and becomes "\u001f".
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+xpz_json_to_string (JsonNode *node,
+                    gboolean  pretty,
+                    gsize    *length)
+{
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  GString *out;
+
+  json_generator_set_root (generator, node);
+  json_generator_set_pretty (generator, pretty);
+  text = json_generator_to_data (generator, &len);
+  if (memchr (text, 0x1f, len) == NULL)
+    {
+      if (length != NULL)
+        *length = len;
+      return g_steal_pointer (&text);
+    }
+  out = g_string_sized_new (len + 16);
+  for (gsize i = 0; i < len; i++)
+    {
+      if (text[i] == 0x1f)
+        g_string_append (out, "\\u001f");
+      else
+        g_string_append_c (out, text[i]);
+    }
+  if (length != NULL)
+    *length = out->len;
+  return g_string_free (out, FALSE);
+}

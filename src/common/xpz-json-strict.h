@@ -21,4 +21,11 @@ JsonNode   *xpz_json_parse_strict        (const char  *text,
                                           guint        max_depth,
                                           GError     **error);
 
+/* The one way JSON is written: json-glib's generator (1.6, Debian 12) leaves U+001F
+ * unescaped, which no strict reader (ours included) accepts. This writes @node as
+ * json-glib does and escapes that character. @length may be NULL. */
+char       *xpz_json_to_string           (JsonNode    *node,
+                                          gboolean     pretty,
+                                          gsize       *length);
+
 G_END_DECLS

@@ -456,7 +456,7 @@ call_start (XpzApiClient *self,
   if (body != NULL)
     {
       gsize len = 0;
-      char *text = json_to_string (body, FALSE);
+      char *text = xpz_json_to_string (body, FALSE, NULL);
       g_autoptr (GBytes) bytes = NULL;
 
       len = strlen (text);

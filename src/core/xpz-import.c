@@ -1710,7 +1710,6 @@ xpz_export_json_resume (JsonNode *profile)
   JsonObject *meta = json_object_new ();
   JsonArray *profiles = get_arr (from_basics, "profiles");
   g_autoptr (JsonNode) root = NULL;
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
 
   json_object_set_string_member (resume, "$schema", RESUME_SCHEMA_URL);
   set_email (basics, get_str (from_basics, "email"));
@@ -1766,10 +1765,7 @@ xpz_export_json_resume (JsonNode *profile)
   json_object_set_object_member (resume, "meta", meta);
 
   root = node_for_object (resume);
-  json_generator_set_root (generator, root);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  return json_generator_to_data (generator, NULL);
+  return xpz_json_to_string (root, TRUE, NULL);
 }
 
 static gboolean
@@ -1779,15 +1775,11 @@ add_json (XpzZipWriter  *writer,
           GCancellable  *cancellable,
           GError       **error)
 {
-  g_autoptr (JsonGenerator) generator = json_generator_new ();
   gsize len = 0;
   char *text;
   g_autoptr (GBytes) bytes = NULL;
 
-  json_generator_set_root (generator, node);
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_indent (generator, 2);
-  text = json_generator_to_data (generator, &len);
+  text = xpz_json_to_string (node, TRUE, &len);
   bytes = g_bytes_new_take (text, len);
   return xpz_zip_writer_add (writer, name, bytes, TRUE, cancellable, error);
 }

@@ -230,7 +230,7 @@ xpz_profile_write (sqlite3     *db,
                            _("This is not a profile."));
       return FALSE;
     }
-  text = json_to_string (profile, FALSE);
+  text = xpz_json_to_string (profile, FALSE, NULL);
   sealed = xpz_crypto_encrypt (key, (const guint8 *) text, strlen (text), aad, error);
   if (sealed == NULL)
     return FALSE;
@@ -444,7 +444,7 @@ save_func (XpzStore      *store,
   current = xpz_profile_read (db, r->key, &etag, NULL);   /* for its ETag */
   g_clear_pointer (&current, json_node_unref);
   xpz_profile_normalise (r->profile);
-  body = json_to_string (r->profile, FALSE);
+  body = xpz_json_to_string (r->profile, FALSE, NULL);
   next = xpz_etag_next (etag);
   if (!xpz_profile_write (db, r->key, r->profile, next, now, error))
     return NULL;

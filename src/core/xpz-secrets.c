@@ -98,7 +98,6 @@ char *
 xpz_credentials_to_json (const XpzCredentials *credentials)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
   g_autofree char *key = NULL;
 
@@ -126,8 +125,7 @@ xpz_credentials_to_json (const XpzCredentials *credentials)
   json_builder_end_object (builder);
 
   root = json_builder_get_root (builder);
-  json_generator_set_root (generator, root);
-  return json_generator_to_data (generator, NULL);
+  return xpz_json_to_string (root, FALSE, NULL);
 }
 
 XpzCredentials *

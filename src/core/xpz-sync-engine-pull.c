@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "xpz-json-strict.h"
 #include "xpz-profile.h"
 #include "xpz-sync-engine-private.h"
 
@@ -371,7 +372,7 @@ member_json (JsonObject *o,
 
   if (n == NULL || JSON_NODE_HOLDS_NULL (n))
     return g_strdup (fallback);
-  return json_to_string (n, FALSE);
+  return xpz_json_to_string (n, FALSE, NULL);
 }
 
 static sqlite3_stmt *
@@ -776,7 +777,7 @@ apply_candidate (Apply       *a,
           json_object_set_member (profile, members[i],
                                   json_node_copy (json_object_get_member (candidate, members[i])));
       json_node_take_object (copy, profile);
-      profile_text = json_to_string (copy, FALSE);
+      profile_text = xpz_json_to_string (copy, FALSE, NULL);
 
       if ((stmt = employer_stmt (a, EMPLOYER_SET_IDENTITY, error)) == NULL)
         return -1;
@@ -850,7 +851,7 @@ apply_match (Apply       *a,
       if (job_id < 0)
         return FALSE;
       remote_id = g_strconcat ("job:", change_id, NULL);
-      explanation = json_to_string (data_node, FALSE);
+      explanation = xpz_json_to_string (data_node, FALSE, NULL);
       note = NULL;
       stage = NULL;
     }
@@ -988,7 +989,7 @@ apply_setting (Apply       *a,
                JsonNode    *data,
                GError     **error)
 {
-  g_autofree char *value = json_to_string (data, FALSE);
+  g_autofree char *value = xpz_json_to_string (data, FALSE, NULL);
 
   if (g_str_equal (key, "policy_notice") && JSON_NODE_HOLDS_OBJECT (data))
     {

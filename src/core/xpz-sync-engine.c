@@ -547,7 +547,7 @@ xpz_sync_engine_enqueue_async (XpzSyncEngine       *self,
   e->key = g_bytes_ref (self->key);
   e->method = g_strdup (method);
   e->path = g_strdup (path);
-  e->body = body != NULL ? json_to_string (body, FALSE) : NULL;
+  e->body = body != NULL ? xpz_json_to_string (body, FALSE, NULL) : NULL;
   e->if_match = g_strdup (if_match);
   e->idempotency_key = g_strdup (idempotency_key);
   e->now = xpz_sync_engine_now (self);
@@ -704,7 +704,7 @@ server_copy_cb (GObject      *source,
   if (response != NULL && xpz_api_response_get_status (response) == 200 &&
       xpz_api_response_get_body (response) != NULL)
     {
-      g_autofree char *json = json_to_string (xpz_api_response_get_body (response), FALSE);
+      g_autofree char *json = xpz_json_to_string (xpz_api_response_get_body (response), FALSE, NULL);
       g_autofree char *aad = server_aad (push->row->idempotency_key);
 
       sealed = xpz_crypto_encrypt (self->key, (const guint8 *) json, strlen (json), aad, NULL);

@@ -15,10 +15,7 @@ char *
 xpz_platform_json_to_string (JsonNode *node,
                              gsize    *length)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-
-  json_generator_set_root (generator, node);
-  return json_generator_to_data (generator, length);
+  return xpz_json_to_string (node, FALSE, length);
 }
 
 static void

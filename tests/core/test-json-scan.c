@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "xpz-json-scan.h"
+#include "xpz-json-strict.h"
 
 /* B3: the change feed's scanner accepts exactly JSON, and reads what json-glib reads. */
 
@@ -273,6 +274,37 @@ test_tape_same_walk (void)
     }
 }
 
+/* Every control character written by xpz_json_to_string() reads back through the
+ * strict parser unchanged, compact and pretty (json-glib 1.6 writes U+001F raw). */
+static void
+test_writer_escapes_controls (void)
+{
+  for (int pretty = 0; pretty < 2; pretty++)
+    {
+      char text[40];
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonObject) object = json_object_new ();
+      g_autoptr(JsonNode) back = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *written = NULL;
+      gsize len = 0;
+      int n = 0;
+
+      for (int c = 1; c < 0x20; c++)
+        text[n++] = (char) c;
+      text[n] = '\0';
+      json_object_set_string_member (object, "controls", text);
+      json_node_set_object (node, object);
+      written = xpz_json_to_string (node, pretty, &len);
+      g_assert_cmpuint (len, ==, strlen (written));
+      g_assert_null (memchr (written, 0x1f, len));
+      g_assert_nonnull (strstr (written, "\\u001f"));
+      back = xpz_json_parse_strict (written, (gssize) len, XPZ_JSON_STRICT_DEFAULT_DEPTH, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (back), "controls"), ==, text);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -285,5 +317,6 @@ main (int    argc,
   g_test_add_func ("/json-scan/B3/strings-as-json-glib", test_same_as_json_glib);
   g_test_add_func ("/json-scan/B3/tree-as-json-glib", test_to_node);
   g_test_add_func ("/json-scan/B3/tape-walks-the-same", test_tape_same_walk);
+  g_test_add_func ("/json-scan/B3/writer-escapes-every-control-character", test_writer_escapes_controls);
   return g_test_run ();
 }

@@ -8,6 +8,7 @@
 
 #include "xpz-candidate-documents.h"
 #include "xpz-crypto.h"
+#include "xpz-json-strict.h"
 #include "xpz-document-type.h"
 
 /* CVs and documents (R2.3): added by file chooser or drag-and-drop, recognised by
@@ -612,7 +613,7 @@ stored_cb (GObject      *source,
 
     j->idempotency_key = g_strconcat (prefix, uuid, NULL);
   }
-  j->body = json_to_string (body, FALSE);
+  j->body = xpz_json_to_string (body, FALSE, NULL);
   xpz_store_run_async (xpz_account_get_store (a->self->account), TRUE, upload_func, j,
                        (GDestroyNotify) job_free, NULL, NULL, uploaded_cb, a);
 }

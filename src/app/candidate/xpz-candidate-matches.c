@@ -289,7 +289,7 @@ objection_response_cb (AdwMessageDialog    *dialog,
   json_builder_add_string_value (builder, reason);
   json_builder_end_object (builder);
   body = json_builder_get_root (builder);
-  text = json_to_string (body, FALSE);
+  text = xpz_json_to_string (body, FALSE, NULL);
   send_feedback (self, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "match-id")),
                  g_object_get_data (G_OBJECT (dialog), "job"), "objection", text, FALSE);
   show_message (self, _("Your Objection Is Recorded"),

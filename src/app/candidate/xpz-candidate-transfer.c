@@ -7,6 +7,7 @@
 
 #include "xpz-candidate-transfer.h"
 #include "xpz-import.h"
+#include "xpz-json-strict.h"
 #include "xpz-profile.h"
 
 /* Import and export (R8.5). An import (JSON Resume, a LinkedIn export as .zip or
@@ -453,13 +454,8 @@ export_chooser_response_cb (GtkNativeDialog *chooser,
     }
   else
     {
-      g_autoptr (JsonGenerator) generator = json_generator_new ();
-      g_autofree char *text = NULL;
       gsize length = 0;
-
-      json_generator_set_pretty (generator, TRUE);
-      json_generator_set_root (generator, e->data);
-      text = json_generator_to_data (generator, &length);
+      g_autofree char *text = xpz_json_to_string (e->data, TRUE, &length);
       g_file_replace_contents_bytes_async (file, g_bytes_new_take (g_steal_pointer (&text), length),
                                            NULL, FALSE, G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
                                            self->cancellable, resume_written_cb, g_object_ref (self));

@@ -218,7 +218,7 @@ member_json (JsonObject *o,
 {
   JsonNode *n = json_object_get_member (o, name);
 
-  return n != NULL && !JSON_NODE_HOLDS_NULL (n) ? json_to_string (n, FALSE) : g_strdup (fallback);
+  return n != NULL && !JSON_NODE_HOLDS_NULL (n) ? xpz_json_to_string (n, FALSE, NULL) : g_strdup (fallback);
 }
 
 static char *
@@ -227,7 +227,7 @@ object_text (JsonObject *o)
   g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
 
   json_node_set_object (node, o);
-  return json_to_string (node, FALSE);
+  return xpz_json_to_string (node, FALSE, NULL);
 }
 
 /* The posting in the platform's Job shape, from its row (columns 2.. of JOB_COLUMNS). */

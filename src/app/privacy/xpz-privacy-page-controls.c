@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "xpz-json-strict.h"
 #include "xpz-privacy-page-private.h"
 
 /*
@@ -164,7 +165,7 @@ xpz_privacy_page_change_privacy (XpzPrivacyPage *self,
   json_object_set_member (self->privacy, member, g_steal_pointer (&owned));
   json_object_set_int_member (self->privacy, "version", self->privacy_version);
   local = json_node_init_object (json_node_alloc (), self->privacy);
-  local_json = json_to_string (local, FALSE);
+  local_json = xpz_json_to_string (local, FALSE, NULL);
   store = xpz_account_get_store (self->account);
   if (store != NULL && xpz_store_is_open (store))
     xpz_store_run_async (store, TRUE, write_local_privacy, g_steal_pointer (&local_json), g_free,

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "xpz-deletion.h"
+#include "xpz-json-strict.h"
 #include "xpz-privacy-export-dialog.h"
 #include "xpz-privacy-page-private.h"
 #include "xpz-window.h"
@@ -26,7 +27,6 @@ show_export (XpzPrivacyPage *self,
              const char     *title,
              const char     *filename)
 {
-  g_autoptr (JsonGenerator) generator = NULL;
   g_autofree char *json = NULL;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *dialog;
@@ -40,10 +40,7 @@ show_export (XpzPrivacyPage *self,
       xpz_privacy_page_toast (self, message);
       return;
     }
-  generator = json_generator_new ();
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, xpz_api_response_get_body (response));
-  json = json_generator_to_data (generator, NULL);
+  json = xpz_json_to_string (xpz_api_response_get_body (response), TRUE, NULL);
   dialog = xpz_privacy_export_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                           title, filename, json);
   gtk_window_present (GTK_WINDOW (dialog));
