@@ -403,6 +403,9 @@ xpz_platform_seed_scale (XpzPlatformServer  *self,
       int start_year = g_rand_int_range (rand, 2004, 2026);
       int salary = g_rand_int_range (rand, 60, 400) * 100;
       guint n_skills = (guint) g_rand_int_range (rand, 3, 9);
+      /* joined between one month and a year ago: an established profile (R3.5) counts in
+       * the insights, as in a market that has run for a while */
+      gint64 joined = now - (gint64) g_rand_int_range (rand, 31, 366) * 86400;
       gint64 id;
 
       g_string_append_printf (doc, "{\"basics\":{\"name\":\"%s\",\"email\":\"%s\",\"label\":\"%s\","
@@ -428,7 +431,7 @@ xpz_platform_seed_scale (XpzPlatformServer  *self,
 
       xpz_platform_db_run (self->db,
                            "INSERT INTO accounts (email, email_domain, password_hash, role, name, created_at, last_activity_at)"
-                           " VALUES (?, 'scale.demo.ma', ?, 'candidate', ?, ?, ?)", "sssii", email, hash, name, now, now);
+                           " VALUES (?, 'scale.demo.ma', ?, 'candidate', ?, ?, ?)", "sssii", email, hash, name, joined, now);
       id = xpz_platform_db_last_insert_id (self->db);
       xpz_platform_db_run (self->db,
                            "INSERT INTO privacy (account_id, sharing_mode, channels, updated_at) VALUES (?, 'explicit', '{}', ?)",
