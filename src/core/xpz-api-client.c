@@ -18,6 +18,8 @@
 
 #define DEFAULT_TIMEOUT_SECONDS 30
 #define MAX_RESPONSE_BYTES (64 * 1024 * 1024)
+/* answers are read in pieces of this size, so that the limit is checked as they arrive */
+#define READ_CHUNK_BYTES (64 * 1024)
 
 struct _XpzApiClient
 {
@@ -26,6 +28,7 @@ struct _XpzApiClient
   SoupSession *session;
   char        *base_url;
   char        *access_token;
+  gsize        max_answer;
 };
 
 enum {
@@ -153,9 +156,32 @@ xpz_api_client_set_timeout (XpzApiClient *self,
   soup_session_set_timeout (self->session, seconds);
 }
 
+/**
+ * xpz_api_client_set_max_answer_size:
+ * @bytes: the largest answer body read (default 64 MiB)
+ *
+ * An answer past it is an %XPZ_API_ERROR_BAD_RESPONSE as soon as it is known: at once
+ * for a Content-Length, while it arrives for a chunked or unsized one (the rest is
+ * never read: the connection is dropped).
+ */
+void
+xpz_api_client_set_max_answer_size (XpzApiClient *self,
+                                    gsize         bytes)
+{
+  g_return_if_fail (XPZ_IS_API_CLIENT (self));
+  g_return_if_fail (bytes > 0 && bytes <= G_MAXUINT32);
+  self->max_answer = bytes;
+}
+
 typedef struct
 {
   SoupMessage *message;
+  GInputStream *stream;      /* the answer's body while it is read */
+  GCancellable *cancel;      /* the call's own: cancelling it drops the connection */
+  GCancellable *caller_cancel;
+  gulong       caller_cancel_id;
+  GByteArray  *received;
+  gsize        max_answer;
   gint64       started;
   gboolean     raw;         /* a successful answer is checked, not parsed into a tree */
   /* the answer, for the parsing thread */
@@ -169,6 +195,12 @@ static void
 call_data_free (CallData *data)
 {
   g_clear_object (&data->message);
+  g_clear_object (&data->stream);
+  if (data->caller_cancel != NULL)
+    g_cancellable_disconnect (data->caller_cancel, data->caller_cancel_id);
+  g_clear_object (&data->caller_cancel);
+  g_clear_object (&data->cancel);
+  g_clear_pointer (&data->received, g_byte_array_unref);
   g_clear_pointer (&data->bytes, g_bytes_unref);
   g_free (data->etag);
   g_free (data);
@@ -266,56 +298,18 @@ parse_thread (GTask        *task,
 }
 
 static void
-send_cb (GObject      *source,
-         GAsyncResult *result,
-         gpointer      user_data)
+answer_complete (GTask  *task,
+                 GBytes *bytes_in)
 {
-  g_autoptr (GTask) task = user_data;
   CallData *data = g_task_get_task_data (task);
-  SoupMessageHeaders *headers;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = NULL;
-  guint status;
+  g_autoptr (GBytes) bytes = bytes_in;
+  SoupMessageHeaders *headers = soup_message_get_response_headers (data->message);
+  guint status = soup_message_get_status (data->message);
   const char *content_type;
 
-  bytes = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  if (bytes == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_task_return_error (task, g_steal_pointer (&error));
-      else if (error->domain == G_TLS_ERROR ||
-               soup_message_get_tls_peer_certificate_errors (data->message) != 0)
-        g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_TLS,
-                                 _("The platform’s identity could not be verified (%s)"),
-                                 error->message);
-      else
-        g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_NETWORK,
-                                 _("The platform could not be reached (%s)"),
-                                 error->message);
-      return;
-    }
-
-  status = soup_message_get_status (data->message);
-  headers = soup_message_get_response_headers (data->message);
   g_debug ("<- %u %s (%" G_GSIZE_FORMAT " bytes, %.1f ms)", status,
            g_uri_get_path (soup_message_get_uri (data->message)), g_bytes_get_size (bytes),
            (g_get_monotonic_time () - data->started) / 1000.0);
-
-  if (SOUP_STATUS_IS_REDIRECTION (status))
-    {
-      g_autofree char *what = g_strdup_printf ("HTTP %u", status);
-
-      g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
-                               _("The platform answered with %s instead of JSON"), what);
-      return;
-    }
-
-  if (g_bytes_get_size (bytes) > MAX_RESPONSE_BYTES)
-    {
-      g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
-                               _("The platform’s answer is too large"));
-      return;
-    }
 
   content_type = soup_message_headers_get_content_type (headers, NULL);
   data->status = status;
@@ -340,6 +334,122 @@ send_cb (GObject      *source,
 
   g_task_return_pointer (task, xpz_api_response_new (status, NULL, data->etag, data->retry_after),
                          g_object_unref);
+}
+
+static void
+return_transport_error (GTask   *task,
+                        GError  *error)
+{
+  CallData *data = g_task_get_task_data (task);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_task_return_error (task, g_error_copy (error));
+  else if (error->domain == G_TLS_ERROR ||
+           soup_message_get_tls_peer_certificate_errors (data->message) != 0)
+    g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_TLS,
+                             _("The platform’s identity could not be verified (%s)"),
+                             error->message);
+  else
+    g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_NETWORK,
+                             _("The platform could not be reached (%s)"),
+                             error->message);
+}
+
+static void
+return_too_large (GTask *task)
+{
+  CallData *data = g_task_get_task_data (task);
+
+  /* cancelling the call drops the connection: nothing more of the answer is read, and
+   * the server cannot keep it open (closing the body alone leaves it to the pool) */
+  g_cancellable_cancel (data->cancel);
+  g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
+                           _("The platform’s answer is too large"));
+}
+
+static void read_cb (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+read_more (GTask *task)
+{
+  CallData *data = g_task_get_task_data (task);
+  g_input_stream_read_bytes_async (data->stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
+                                   data->cancel, read_cb, task);
+}
+
+static void
+read_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  CallData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) piece = NULL;
+
+  piece = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (piece == NULL)
+    {
+      return_transport_error (task, error);
+      return;
+    }
+  if (g_bytes_get_size (piece) == 0)
+    {
+      g_input_stream_close (data->stream, NULL, NULL);
+      answer_complete (g_steal_pointer (&task),
+                       g_byte_array_free_to_bytes (g_steal_pointer (&data->received)));
+      return;
+    }
+  if (data->received->len + g_bytes_get_size (piece) > data->max_answer)
+    {
+      return_too_large (task);
+      return;
+    }
+  g_byte_array_append (data->received, g_bytes_get_data (piece, NULL), (guint) g_bytes_get_size (piece));
+  read_more (g_steal_pointer (&task));
+}
+
+/* The headers are in: the body is read piece by piece, within the size limit (a
+ * Content-Length past it is refused before any of it is read). */
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  CallData *data = g_task_get_task_data (task);
+  SoupMessageHeaders *headers;
+  g_autoptr (GError) error = NULL;
+  guint status;
+  goffset length;
+
+  data->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (data->stream == NULL)
+    {
+      return_transport_error (task, error);
+      return;
+    }
+
+  status = soup_message_get_status (data->message);
+  headers = soup_message_get_response_headers (data->message);
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    {
+      g_autofree char *what = g_strdup_printf ("HTTP %u", status);
+
+      g_input_stream_close (data->stream, NULL, NULL);
+      g_task_return_new_error (task, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE,
+                               _("The platform answered with %s instead of JSON"), what);
+      return;
+    }
+  length = soup_message_headers_get_content_length (headers);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      length > (goffset) data->max_answer)
+    {
+      return_too_large (task);
+      return;
+    }
+  data->received = g_byte_array_sized_new ((guint) CLAMP (length, 0, READ_CHUNK_BYTES));
+  read_more (g_steal_pointer (&task));
 }
 
 /**
@@ -405,6 +515,13 @@ xpz_api_client_call_raw_async (XpzApiClient        *self,
 }
 
 static void
+caller_cancelled (GCancellable *caller,
+                  GCancellable *own)
+{
+  g_cancellable_cancel (own);
+}
+
+static void
 call_start (XpzApiClient *self,
             GTask        *task_in,
             gboolean      raw,
@@ -434,6 +551,14 @@ call_start (XpzApiClient *self,
 
   data = g_new0 (CallData, 1);
   data->raw = raw;
+  data->max_answer = self->max_answer;
+  data->cancel = g_cancellable_new ();
+  if (cancellable != NULL)
+    {
+      data->caller_cancel = g_object_ref (cancellable);
+      data->caller_cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (caller_cancelled),
+                                                      g_object_ref (data->cancel), g_object_unref);
+    }
   data->message = soup_message_new_from_uri (method, uri);
   /* a followed redirect would carry the bearer token elsewhere: a 3xx is an error */
   soup_message_add_flags (data->message, SOUP_MESSAGE_NO_REDIRECT);
@@ -465,8 +590,8 @@ call_start (XpzApiClient *self,
     }
 
   log_request (data->message);
-  soup_session_send_and_read_async (self->session, data->message, G_PRIORITY_DEFAULT,
-                                    cancellable, send_cb, g_steal_pointer (&task));
+  soup_session_send_async (self->session, data->message, G_PRIORITY_DEFAULT,
+                           data->cancel, send_cb, g_steal_pointer (&task));
 }
 
 XpzApiResponse *
@@ -560,6 +685,7 @@ xpz_api_client_class_init (XpzApiClientClass *klass)
 static void
 xpz_api_client_init (XpzApiClient *self)
 {
+  self->max_answer = MAX_RESPONSE_BYTES;
   self->session = soup_session_new_with_options ("user-agent",
                                                  "XpertAIze-Desktop/" PACKAGE_VERSION
                                                  " (GNOME; +https://xpertaize.com)",

@@ -20,6 +20,8 @@ void            xpz_api_client_set_access_token  (XpzApiClient         *self,
                                                   const char           *access_token);
 void            xpz_api_client_set_timeout       (XpzApiClient         *self,
                                                   guint                 seconds);
+void            xpz_api_client_set_max_answer_size (XpzApiClient       *self,
+                                                    gsize               bytes);
 void            xpz_api_client_call_async        (XpzApiClient         *self,
                                                   const char           *method,
                                                   const char           *path,

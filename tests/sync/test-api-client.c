@@ -364,6 +364,138 @@ test_self_signed_refused (void)
   g_clear_error (&r.error);
 }
 
+/* A raw HTTP peer on a thread: it answers a 64 MiB body, chunked or with its
+ * Content-Length, writing until the client stops reading, and tells how much it wrote. */
+#define ENDLESS_BYTES (64u * 1024 * 1024)
+
+typedef struct
+{
+  GMutex   lock;
+  gboolean chunked;
+  gboolean done;
+  gsize    written;
+} EndlessPeer;
+
+static gboolean
+endless_run (GThreadedSocketService *service,
+             GSocketConnection      *connection,
+             GObject                *source,
+             gpointer                user_data)
+{
+  EndlessPeer *peer = user_data;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  g_autofree char *piece = g_malloc (64 * 1024);
+  g_autofree char *head = NULL;
+  char request[4096];
+  gsize total = 0;
+
+  /* the request fits one read; its content is not needed */
+  if (g_input_stream_read (in, request, sizeof request, NULL, NULL) <= 0)
+    goto out;
+  memset (piece, ' ', 64 * 1024);
+  if (peer->chunked)
+    head = g_strdup ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     "Transfer-Encoding: chunked\r\n\r\n");
+  else
+    head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                            "Content-Length: %u\r\n\r\n", ENDLESS_BYTES);
+  if (!g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL))
+    goto out;
+  while (total < ENDLESS_BYTES)
+    {
+      char size_line[16];
+
+      if (peer->chunked)
+        {
+          g_snprintf (size_line, sizeof size_line, "%x\r\n", 64 * 1024);
+          if (!g_output_stream_write_all (out, size_line, strlen (size_line), NULL, NULL, NULL))
+            break;
+        }
+      if (!g_output_stream_write_all (out, piece, 64 * 1024, NULL, NULL, NULL) ||
+          (peer->chunked && !g_output_stream_write_all (out, "\r\n", 2, NULL, NULL, NULL)))
+        break;
+      total += 64 * 1024;
+    }
+  if (peer->chunked && total >= ENDLESS_BYTES)
+    g_output_stream_write_all (out, "0\r\n\r\n", 5, NULL, NULL, NULL);
+out:
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  g_mutex_lock (&peer->lock);
+  peer->written = total;
+  peer->done = TRUE;
+  g_mutex_unlock (&peer->lock);
+  g_main_context_wakeup (NULL);
+  return TRUE;
+}
+
+static gboolean
+wake_up (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Issue #14 §5 (R3.4 security: the client holds): an answer past the size limit is an
+ * error while it streams, chunked or not; the client stops reading at once instead of
+ * buffering all of it first, and a Content-Length past the limit is refused unread. */
+static void
+test_answer_limit_while_streaming (void)
+{
+  for (int chunked = 1; chunked >= 0; chunked--)
+    {
+      g_autoptr (GSocketService) service = g_threaded_socket_service_new (1);
+      g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+      g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+      g_autoptr (GSocketAddress) bound = NULL;
+      g_autoptr (XpzApiClient) client = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *url = NULL;
+      EndlessPeer peer = { .chunked = chunked };
+      gint64 deadline;
+      guint timeout;
+      CallResult r;
+
+      g_mutex_init (&peer.lock);
+      g_socket_listener_add_address (G_SOCKET_LISTENER (service), any, G_SOCKET_TYPE_STREAM,
+                                     G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+      g_assert_no_error (error);
+      g_signal_connect (service, "run", G_CALLBACK (endless_run), &peer);
+      g_socket_service_start (service);
+      url = g_strdup_printf ("http://127.0.0.1:%u",
+                             g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+      client = xpz_api_client_new (url, &error);
+      g_assert_no_error (error);
+      xpz_api_client_set_max_answer_size (client, 1024 * 1024);
+
+      call_sync (client, "GET", "/endless", &r);
+      g_assert_error (r.error, XPZ_API_ERROR, XPZ_API_ERROR_BAD_RESPONSE);
+      g_assert_nonnull (strstr (r.error->message, "too large"));
+      g_assert_null (r.response);
+      g_clear_error (&r.error);
+      /* the client dropped the connection: the peer's writes failed long before its
+       * 64 MiB were out (what it wrote is the limit and the sockets' buffers) */
+      deadline = g_get_monotonic_time () + 30 * G_TIME_SPAN_SECOND;
+      timeout = g_timeout_add_seconds (30, wake_up, NULL);
+      for (;;)
+        {
+          gboolean done;
+
+          g_mutex_lock (&peer.lock);
+          done = peer.done;
+          g_mutex_unlock (&peer.lock);
+          if (done || g_get_monotonic_time () > deadline)
+            break;
+          g_main_context_iteration (NULL, TRUE);
+        }
+      g_source_remove (timeout);
+      g_assert_true (peer.done);
+      g_assert_cmpuint (peer.written, <, ENDLESS_BYTES / 2);
+      g_socket_service_stop (service);
+      g_socket_listener_close (G_SOCKET_LISTENER (service));
+      g_mutex_clear (&peer.lock);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -380,6 +512,7 @@ main (int   argc,
   g_test_add_func ("/api/retry-after-and-malformed-json", test_retry_after_and_bad_json);
   g_test_add_func ("/api/unreachable-platform", test_unreachable);
   g_test_add_func ("/api/R3.4/comment-bomb-answer-is-an-error", test_comment_bomb_answer);
+  g_test_add_func ("/api/R3.4/answer-size-limited-while-it-streams", test_answer_limit_while_streaming);
 
   return g_test_run ();
 }
