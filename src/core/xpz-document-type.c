@@ -124,36 +124,50 @@ xpz_document_type_name (const char *mime_type)
   return _("Document");
 }
 
+/* The file name extension of a sniffed type. */
+const char *
+xpz_document_extension (const char *mime_type)
+{
+  if (g_strcmp0 (mime_type, PDF_TYPE) == 0)
+    return ".pdf";
+  if (g_strcmp0 (mime_type, DOCX_TYPE) == 0)
+    return ".docx";
+  if (g_strcmp0 (mime_type, ODT_TYPE) == 0)
+    return ".odt";
+  return NULL;
+}
+
 /**
  * xpz_document_write_private_copy:
- * @file_name: the document's name, as its owner gave it (any directory part is dropped)
  * @content: the document
  *
  * A copy for a viewer to open: readable by this user only (0600), in the temporary
- * directory, under a name that keeps the document's own. The content is checked first:
- * a document that is not a PDF, DOCX or ODT (whatever its name) is not handed to a
- * viewer.
+ * directory. The content is checked first: a document that is not a PDF, DOCX or ODT
+ * (whatever its name) is not handed to a viewer. The copy is named "cv-XXXXXX" with the
+ * extension of the type its content has, never with the name its owner gave it: the
+ * desktop picks the viewer by the name, and a name is what a hostile upload controls
+ * ("cv.pdf.desktop", right-to-left overrides, "..").
  *
  * Returns: (transfer full): the copy's path, or %NULL with @error set
  */
 char *
-xpz_document_write_private_copy (const char *file_name,
-                                 GBytes     *content,
-                                 GError    **error)
+xpz_document_write_private_copy (GBytes  *content,
+                                 GError **error)
 {
-  g_autofree char *safe = g_path_get_basename (file_name != NULL && *file_name != '\0' ? file_name : "document");
   g_autofree char *template = NULL;
   g_autofree char *path = NULL;
   gsize length = 0;
-  const guint8 *data = g_bytes_get_data (content, &length);
+  const guint8 *data;
+  const char *type;
   int fd;
 
   g_return_val_if_fail (content != NULL, NULL);
 
-  if (xpz_document_sniff (data, length, error) == NULL)
+  data = g_bytes_get_data (content, &length);
+  type = xpz_document_sniff (data, length, error);
+  if (type == NULL)
     return NULL;
-  g_strdelimit (safe, "/\\", '_');
-  template = g_strdup_printf ("xpz-XXXXXX-%s", safe);
+  template = g_strconcat ("cv-XXXXXX", xpz_document_extension (type), NULL);
   fd = g_file_open_tmp (template, &path, error);  /* created 0600 */
   if (fd < 0)
     return NULL;

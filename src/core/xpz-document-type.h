@@ -25,8 +25,8 @@ const char *xpz_document_sniff       (const guint8 *data,
                                       gsize         length,
                                       GError      **error);
 const char *xpz_document_type_name   (const char   *mime_type);
-char       *xpz_document_write_private_copy (const char *file_name,
-                                             GBytes     *content,
+const char *xpz_document_extension   (const char   *mime_type);
+char       *xpz_document_write_private_copy (GBytes     *content,
                                              GError    **error);
 
 G_END_DECLS

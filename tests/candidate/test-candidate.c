@@ -114,37 +114,54 @@ hints_mention (GPtrArray  *hints,
 }
 
 /* What a viewer is handed (the candidate's own CV, or one an employer opens): a private
- * copy with the document's name, and nothing that is not a document. */
+ * copy named after what its content is, and nothing that is not a document. Issue #14 §5
+ * (R3.4 security): the name a candidate gave never reaches the employer's file system,
+ * where the desktop would pick a viewer by it. */
 static void
 test_document_private_copy (void)
 {
   static const char pdf[] = "%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
   static const char text[] = "#!/bin/sh\necho this is no CV\n";
+  /* a minimal OpenDocument text: its first entry "mimetype", stored */
+  static const char odt[] = "PK\003\004\024\000\000\000\000\000\000\000\000\000\000\000\000\000"
+                            "\047\000\000\000\047\000\000\000\010\000\000\000"
+                            "mimetypeapplication/vnd.oasis.opendocument.text";
   g_autoptr (GBytes) document = g_bytes_new_static (pdf, sizeof pdf - 1);
   g_autoptr (GBytes) script = g_bytes_new_static (text, sizeof text - 1);
+  g_autoptr (GBytes) opendocument = g_bytes_new_static (odt, sizeof odt - 1);
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
+  g_autofree char *odt_path = NULL;
   g_autofree char *refused = NULL;
   g_autofree char *read = NULL;
   g_autofree char *base = NULL;
+  g_autofree char *odt_base = NULL;
   gsize length = 0;
   GStatBuf st;
 
-  /* a name with directories in it stays in the temporary directory */
-  path = xpz_document_write_private_copy ("../../etc/cv Yasmine.pdf", document, &error);
+  path = xpz_document_write_private_copy (document, &error);
   g_assert_no_error (error);
   g_assert_nonnull (path);
   base = g_path_get_basename (path);
   g_assert_true (g_str_has_prefix (path, g_get_tmp_dir ()));
-  g_assert_true (g_str_has_suffix (base, "-cv Yasmine.pdf"));
+  g_assert_true (g_str_has_prefix (base, "cv-"));
+  g_assert_true (g_str_has_suffix (base, ".pdf"));
   g_assert_cmpint (g_stat (path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
   g_assert_true (g_file_get_contents (path, &read, &length, NULL));
   g_assert_cmpmem (read, length, pdf, sizeof pdf - 1);
   g_unlink (path);
 
-  /* a script named like a CV never reaches a viewer */
-  refused = xpz_document_write_private_copy ("cv.pdf", script, &error);
+  /* the extension is the content's, whatever the document was called */
+  odt_path = xpz_document_write_private_copy (opendocument, &error);
+  g_assert_no_error (error);
+  odt_base = g_path_get_basename (odt_path);
+  g_assert_true (g_str_has_prefix (odt_base, "cv-"));
+  g_assert_true (g_str_has_suffix (odt_base, ".odt"));
+  g_unlink (odt_path);
+
+  /* a script never reaches a viewer */
+  refused = xpz_document_write_private_copy (script, &error);
   g_assert_error (error, XPZ_DOCUMENT_ERROR, XPZ_DOCUMENT_ERROR_UNSUPPORTED);
   g_assert_null (refused);
 }

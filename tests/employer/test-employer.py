@@ -6,6 +6,7 @@ the candidate accepts (through the platform's API, as the candidate's own app wo
 import base64
 import json
 import os
+import re
 import subprocess
 import tempfile
 import urllib.request
@@ -80,8 +81,8 @@ def install_viewer():
     opened = os.path.join(base, "opened")
     script = os.path.join(base, "viewer")
     with open(script, "w", encoding="utf-8") as f:
-        f.write(f'#!/bin/sh\nstat -c %a "$1" > "{opened}.mode"\ncp "$1" "{opened}.part" && '
-                f'mv "{opened}.part" "{opened}"\n')
+        f.write(f'#!/bin/sh\nstat -c %a "$1" > "{opened}.mode"\nbasename "$1" > "{opened}.name"\n'
+                f'cp "$1" "{opened}.part" && mv "{opened}.part" "{opened}"\n')
     os.chmod(script, 0o755)
     apps = os.path.join(os.environ["XDG_DATA_HOME"], "applications")
     os.makedirs(apps, exist_ok=True)
@@ -277,6 +278,11 @@ def test_post_match_introduce_accepted():
             mode = f.read().strip()
         if mode != "600":
             raise TestFailure(f"the copy handed to the viewer is readable by others (mode {mode})")
+        # Issue #14 §5: named after what the content is, never with the candidate's name.
+        with open(opened + ".name", encoding="utf-8") as f:
+            copy_name = f.read().strip()
+        if not re.fullmatch(r"cv-[A-Za-z0-9]{6}\.pdf", copy_name) or CV_NAME in copy_name:
+            raise TestFailure(f"the copy handed to the viewer is named {copy_name!r}")
         print("# quitting")
         status = app.quit()
         print(f"# exit status {status}")

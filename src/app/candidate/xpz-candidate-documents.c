@@ -298,11 +298,10 @@ remote_id_text (JsonObject *o)
 
 static void
 write_and_launch (XpzCandidateDocuments *self,
-                  const char            *file_name,
                   GBytes                *content)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = xpz_document_write_private_copy (file_name, content, &error);
+  g_autofree char *path = xpz_document_write_private_copy (content, &error);
   g_autofree char *uri = NULL;
   GtkRoot *window = gtk_widget_get_root (GTK_WIDGET (self));
 
@@ -318,14 +317,12 @@ write_and_launch (XpzCandidateDocuments *self,
 typedef struct
 {
   XpzCandidateDocuments *self;
-  char                  *file_name;
 } OpenData;
 
 static void
 open_data_free (OpenData *o)
 {
   g_object_unref (o->self);
-  g_free (o->file_name);
   g_free (o);
 }
 
@@ -339,7 +336,7 @@ local_read_cb (GObject      *source,
   g_autoptr (GBytes) content = xpz_store_run_finish (XPZ_STORE (source), result, &error);
 
   if (content != NULL)
-    write_and_launch (o->self, o->file_name, content);
+    write_and_launch (o->self, content);
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_error (o->self, _("The Document Could Not Be Opened"), error->message);
   open_data_free (o);
@@ -362,7 +359,7 @@ remote_read_cb (GObject      *source,
       g_autofree guchar *decoded = g_base64_decode (data, &len);
       g_autoptr (GBytes) content = g_bytes_new_take (g_steal_pointer (&decoded), len);
 
-      write_and_launch (o->self, o->file_name, content);
+      write_and_launch (o->self, content);
     }
   else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_error (o->self, _("The Document Could Not Be Opened"),
@@ -382,7 +379,6 @@ open_cb (GtkButton             *button,
     return;
   o = g_new0 (OpenData, 1);
   o->self = g_object_ref (self);
-  o->file_name = g_strdup (g_object_get_data (G_OBJECT (button), "file-name"));
   if (local_id > 0)
     {
       Job *j = g_new0 (Job, 1);

@@ -142,8 +142,10 @@ document_fetched_cb (GObject      *source,
       guchar *decoded = g_base64_decode (data, &length);
       g_autoptr (GBytes) content = g_bytes_new_take (decoded, length);
 
-      /* checked to be a PDF, DOCX or ODT before any viewer sees it */
-      path = xpz_document_write_private_copy (o->file_name, content, &error);
+      /* checked to be a PDF, DOCX or ODT before any viewer sees it, and written under a
+       * name of ours with the extension of what it is: the candidate's name for it
+       * never reaches the file system */
+      path = xpz_document_write_private_copy (content, &error);
     }
   if (path != NULL)
     {
