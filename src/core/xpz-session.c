@@ -26,6 +26,9 @@ struct _XpzSession
   char           *account_id;
   char           *role;
   char           *display_name;
+  char           *verification;         /* an employer's: "verified", "unverified" */
+  char           *verification_domain;
+  gboolean        verification_free_mail;
   XpzCredentials *credentials;
   gboolean        signed_in;
   gboolean        remembered;
@@ -39,6 +42,9 @@ enum {
   PROP_DISPLAY_NAME,
   PROP_SIGNED_IN,
   PROP_REMEMBERED,
+  PROP_VERIFICATION,
+  PROP_VERIFICATION_DOMAIN,
+  PROP_VERIFICATION_FREE_MAIL,
   N_PROPS
 };
 
@@ -87,6 +93,34 @@ xpz_session_get_display_name (XpzSession *self)
 {
   g_return_val_if_fail (XPZ_IS_SESSION (self), NULL);
   return self->display_name;
+}
+
+/**
+ * xpz_session_get_verification:
+ *
+ * Returns: (nullable): for an employer, "verified" or "unverified" (its organisation and
+ * email domain, by a platform operator); %NULL for a candidate or while unknown
+ */
+const char *
+xpz_session_get_verification (XpzSession *self)
+{
+  g_return_val_if_fail (XPZ_IS_SESSION (self), NULL);
+  return self->verification;
+}
+
+const char *
+xpz_session_get_verification_domain (XpzSession *self)
+{
+  g_return_val_if_fail (XPZ_IS_SESSION (self), NULL);
+  return self->verification_domain;
+}
+
+/* Whether the employer's email domain is a free-mail service (never verified). */
+gboolean
+xpz_session_get_verification_free_mail (XpzSession *self)
+{
+  g_return_val_if_fail (XPZ_IS_SESSION (self), FALSE);
+  return self->verification_free_mail;
 }
 
 gboolean
@@ -158,6 +192,30 @@ set_remembered (XpzSession   *self,
     }
 }
 
+/* An employer's organisation, as verified by a platform operator (R5.1): until it is,
+ * the platform shows it anonymised candidates only. */
+static void
+apply_verification (XpzSession *self,
+                    JsonObject *verification)
+{
+  const char *status = verification != NULL
+                       ? json_object_get_string_member_with_default (verification, "status", NULL) : NULL;
+  gboolean free_mail = verification != NULL &&
+                       json_object_get_boolean_member_with_default (verification, "free_mail_domain", FALSE);
+
+  if (status != NULL && !g_str_equal (status, "verified"))
+    status = "unverified";
+  if (self->verification_free_mail != free_mail)
+    {
+      self->verification_free_mail = free_mail;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VERIFICATION_FREE_MAIL]);
+    }
+  set_string (self, &self->verification_domain,
+              verification != NULL ? json_object_get_string_member_with_default (verification, "domain", NULL) : NULL,
+              PROP_VERIFICATION_DOMAIN);
+  set_string (self, &self->verification, status, PROP_VERIFICATION);
+}
+
 static void
 apply_account (XpzSession *self,
                JsonObject *account)
@@ -182,6 +240,9 @@ apply_account (XpzSession *self,
   set_string (self, &self->display_name,
               json_object_get_string_member_with_default (account, "name", self->display_name),
               PROP_DISPLAY_NAME);
+  apply_verification (self, json_object_has_member (account, "verification") &&
+                            JSON_NODE_HOLDS_OBJECT (json_object_get_member (account, "verification"))
+                            ? json_object_get_object_member (account, "verification") : NULL);
 }
 
 /* Takes tokens from a sessions response into the credentials and the client. */
@@ -712,6 +773,58 @@ xpz_session_call_finish (XpzSession    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* --- the account ------------------------------------------------------------------ */
+
+static void
+refresh_account_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  XpzSession *self = XPZ_SESSION (source);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (XpzApiResponse) response = xpz_session_call_finish (self, result, &error);
+
+  if (response == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  apply_account (self, xpz_api_response_get_object (response));
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * xpz_session_refresh_account_async:
+ *
+ * Reads the account again from the platform (its name, role and, for an employer, its
+ * verification), e.g. when the window shows it: a platform operator may have verified
+ * the organisation since the session started.
+ */
+void
+xpz_session_refresh_account_async (XpzSession          *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (XPZ_IS_SESSION (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xpz_session_refresh_account_async);
+  xpz_session_call_async (self, "GET", "/api/v1/me", NULL, NULL, NULL, cancellable,
+                          refresh_account_cb, task);
+}
+
+gboolean
+xpz_session_refresh_account_finish (XpzSession    *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* --- restore ---------------------------------------------------------------------- */
 
 static void restore_me_cb (GObject *source, GAsyncResult *result, gpointer user_data);
@@ -893,6 +1006,7 @@ sign_out_cleared_cb (GObject      *source,
 
   xpz_api_client_set_access_token (self->client, NULL);
   g_clear_pointer (&self->credentials, xpz_credentials_free);
+  apply_verification (self, NULL);
   set_remembered (self, FALSE, NULL);
   set_signed_in (self, FALSE);
   g_task_return_boolean (task, TRUE);
@@ -986,6 +1100,18 @@ xpz_session_get_property (GObject    *object,
       g_value_set_boolean (value, self->remembered);
       break;
 
+    case PROP_VERIFICATION:
+      g_value_set_string (value, self->verification);
+      break;
+
+    case PROP_VERIFICATION_DOMAIN:
+      g_value_set_string (value, self->verification_domain);
+      break;
+
+    case PROP_VERIFICATION_FREE_MAIL:
+      g_value_set_boolean (value, self->verification_free_mail);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1010,6 +1136,8 @@ xpz_session_finalize (GObject *object)
   g_clear_pointer (&self->credentials, xpz_credentials_free);
   g_clear_pointer (&self->account_id, g_free);
   g_clear_pointer (&self->role, g_free);
+  g_clear_pointer (&self->verification, g_free);
+  g_clear_pointer (&self->verification_domain, g_free);
   g_clear_pointer (&self->display_name, g_free);
   g_clear_error (&self->remember_error);
 
@@ -1039,6 +1167,15 @@ xpz_session_class_init (XpzSessionClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   properties[PROP_REMEMBERED] =
     g_param_spec_boolean ("remembered", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_VERIFICATION] =
+    g_param_spec_string ("verification", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_VERIFICATION_DOMAIN] =
+    g_param_spec_string ("verification-domain", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_VERIFICATION_FREE_MAIL] =
+    g_param_spec_boolean ("verification-free-mail", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }

@@ -18,11 +18,21 @@ XpzApiClient *xpz_session_get_client           (XpzSession          *self);
 const char   *xpz_session_get_account_id       (XpzSession          *self);
 const char   *xpz_session_get_role             (XpzSession          *self);
 const char   *xpz_session_get_display_name     (XpzSession          *self);
+const char   *xpz_session_get_verification     (XpzSession          *self);
+const char   *xpz_session_get_verification_domain (XpzSession       *self);
+gboolean      xpz_session_get_verification_free_mail (XpzSession    *self);
 gboolean      xpz_session_get_signed_in        (XpzSession          *self);
 gboolean      xpz_session_get_remembered       (XpzSession          *self);
 const GError *xpz_session_get_remember_error   (XpzSession          *self);
 GBytes       *xpz_session_get_at_rest_key      (XpzSession          *self);
 
+void          xpz_session_refresh_account_async (XpzSession         *self,
+                                                 GCancellable       *cancellable,
+                                                 GAsyncReadyCallback callback,
+                                                 gpointer            user_data);
+gboolean      xpz_session_refresh_account_finish (XpzSession        *self,
+                                                  GAsyncResult      *result,
+                                                  GError           **error);
 void          xpz_session_sign_in_async        (XpzSession          *self,
                                                 const char          *email,
                                                 const char          *password,

@@ -13,6 +13,7 @@
  * with XPZ_TEST_NO_KEYRING=1). */
 
 static XpzPlatformServer *platform;
+static XpzTestServer *demo_server;
 
 static gboolean
 have_keyring (void)
@@ -266,6 +267,58 @@ test_no_secret_service (void)
     }
 }
 
+static void
+refresh_done (GObject *s, GAsyncResult *r, gpointer d)
+{
+  Wait *w = d;
+  w->ok = xpz_session_refresh_account_finish (XPZ_SESSION (s), r, &w->error);
+  w->done = TRUE;
+}
+
+static void
+count_notify (guint *count)
+{
+  (*count)++;
+}
+
+/* R5.1: an employer's session knows whether its organisation is verified (the employer
+ * area says why candidates stay anonymous until then), and learns when an operator
+ * verifies it; signing out forgets it. */
+static void
+test_employer_verification (void)
+{
+  g_autoptr (XpzSecrets) secrets = xpz_secrets_new ();
+  g_autoptr (XpzSession) session = new_session (secrets);
+  g_autoptr (XpzSession) free_mail = new_session (secrets);
+  guint notified = 0;
+  Wait w;
+
+  RUN (xpz_session_sign_up_async (session, "rh@verif-conseil.ma", "long-enough-pw",
+                                  "employer", "Omar Tazi", "Verif Conseil", NULL,
+                                  sign_up_done, &w), &w);
+  g_assert_no_error (w.error);
+  g_assert_cmpstr (xpz_session_get_verification (session), ==, "unverified");
+  g_assert_cmpstr (xpz_session_get_verification_domain (session), ==, "verif-conseil.ma");
+  g_assert_false (xpz_session_get_verification_free_mail (session));
+
+  g_signal_connect_swapped (session, "notify::verification", G_CALLBACK (count_notify), &notified);
+  xpz_test_verify_employer (demo_server, "rh@verif-conseil.ma");
+  RUN (xpz_session_refresh_account_async (session, NULL, refresh_done, &w), &w);
+  g_assert_no_error (w.error);
+  g_assert_cmpstr (xpz_session_get_verification (session), ==, "verified");
+  g_assert_cmpuint (notified, ==, 1);
+
+  RUN (xpz_session_sign_up_async (free_mail, "free.mail.recruiter@gmail.com", "long-enough-pw",
+                                  "employer", "Free Mail", "Somewhere", NULL, sign_up_done, &w), &w);
+  g_assert_no_error (w.error);
+  g_assert_cmpstr (xpz_session_get_verification (free_mail), ==, "unverified");
+  g_assert_true (xpz_session_get_verification_free_mail (free_mail));
+
+  RUN (xpz_session_sign_out_async (session, FALSE, NULL, sign_out_done, &w), &w);
+  g_assert_no_error (w.error);
+  g_assert_null (xpz_session_get_verification (session));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +330,7 @@ main (int   argc,
 
   demo = xpz_test_demo_server_new ();
   platform = demo->server;
+  demo_server = demo;
 
   if (have_keyring ())
     {
@@ -284,6 +338,7 @@ main (int   argc,
       g_test_add_func ("/session/expired-token-refreshed", test_expired_token_refreshed);
       g_test_add_func ("/session/R9.1/restored-offline-is-remembered", test_restore_offline_remembered);
       g_test_add_func ("/session/sign-up-then-signed-in", test_sign_up);
+      g_test_add_func ("/session/R5.1/employer-verification-known-and-refreshed", test_employer_verification);
     }
   else
     g_test_add_func ("/session/R9.1/no-secret-service-not-remembered-no-plaintext",

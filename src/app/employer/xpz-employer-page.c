@@ -52,6 +52,9 @@ struct _XpzEmployerPage
   AdwBin              *editor_bin;
   XpzEmployerJobEditor *editor;     /* made when first needed, NULL until then */
   GtkLabel            *error_label;
+  GtkRevealer         *verification_revealer;
+  GtkLabel            *verification_label;
+  gulong               verification_id;
 };
 
 G_DEFINE_FINAL_TYPE (XpzEmployerPage, xpz_employer_page, ADW_TYPE_BIN)
@@ -571,6 +574,50 @@ show_opening (XpzEmployerPage *self)
   update_count (self);
 }
 
+/* R5.1: an unverified organisation sees anonymised candidates only, and is told why. */
+static void
+update_verification (XpzEmployerPage *self)
+{
+  XpzSession *session = self->account != NULL ? xpz_account_get_session (self->account) : NULL;
+  const char *domain;
+  g_autofree char *text = NULL;
+
+  if (session == NULL || g_strcmp0 (xpz_session_get_verification (session), "unverified") != 0)
+    {
+      gtk_revealer_set_reveal_child (self->verification_revealer, FALSE);
+      return;
+    }
+  domain = xpz_session_get_verification_domain (session);
+  if (xpz_session_get_verification_free_mail (session))
+    /* TRANSLATORS: %s is an email domain, e.g. "gmail.com" */
+    text = g_strdup_printf (_("Organisations are verified by their own email domain, and %s is a "
+                              "free email service. Until you sign in with your organisation’s "
+                              "address and a platform operator verifies it, candidates stay "
+                              "anonymous: no names, contact details or CVs, and no introduction "
+                              "requests."), domain != NULL ? domain : "");
+  else
+    /* TRANSLATORS: %s is an email domain, e.g. "atlas-digital.ma" */
+    text = g_strdup_printf (_("A platform operator checks that your organisation owns %s before "
+                              "any candidate’s identity reaches you. Until then, candidates stay "
+                              "anonymous: no names, contact details or CVs, and no introduction "
+                              "requests."), domain != NULL ? domain : "");
+  gtk_label_set_text (self->verification_label, text);
+  gtk_revealer_set_reveal_child (self->verification_revealer, TRUE);
+}
+
+static void
+account_refreshed_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  /* offline or signed out: what was known stays shown; the next sync tries again */
+  if (!xpz_session_refresh_account_finish (XPZ_SESSION (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("The account could not be read again: %s", error->message);
+}
+
 static void
 set_account (XpzEmployerPage *self,
              XpzAccount      *account)
@@ -582,6 +629,8 @@ set_account (XpzEmployerPage *self,
   g_clear_handle_id (&self->jobs_timeout, g_source_remove);
   if (self->account != NULL && self->store_changed_id != 0)
     g_clear_signal_handler (&self->store_changed_id, xpz_account_get_store (self->account));
+  if (self->account != NULL && self->verification_id != 0)
+    g_clear_signal_handler (&self->verification_id, xpz_account_get_session (self->account));
   gtk_single_selection_set_model (self->selection, NULL);
   g_clear_object (&self->model);
   g_clear_pointer (&self->jobs, g_ptr_array_unref);
@@ -590,6 +639,7 @@ set_account (XpzEmployerPage *self,
   if (self->detail != NULL)
     xpz_employer_match_detail_set_account (self->detail, account);
   show_error (self, NULL);
+  update_verification (self);
 
   if (account == NULL)
     {
@@ -605,6 +655,11 @@ set_account (XpzEmployerPage *self,
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
   self->store_changed_id = g_signal_connect (xpz_account_get_store (account), "changed",
                                              G_CALLBACK (on_store_changed), self);
+  self->verification_id = g_signal_connect_swapped (xpz_account_get_session (account), "notify::verification",
+                                                    G_CALLBACK (update_verification), self);
+  /* an operator may have verified the organisation since the session began */
+  xpz_session_refresh_account_async (xpz_account_get_session (account), self->cancellable,
+                                     account_refreshed_cb, NULL);
   on_filters_changed (self);
   gtk_stack_set_visible_child_name (self->stack, "main");
   adw_leaflet_set_visible_child (self->leaflet, self->jobs_pane);
@@ -873,6 +928,8 @@ xpz_employer_page_class_init (XpzEmployerPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, detail_bin);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, editor_bin);
   gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, verification_revealer);
+  gtk_widget_class_bind_template_child (widget_class, XpzEmployerPage, verification_label);
   gtk_widget_class_bind_template_callback (widget_class, on_job_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_job_selected);
 
