@@ -1363,6 +1363,133 @@ test_unverified_employer_gets_no_identity (void)
   market_teardown (&m);
 }
 
+/* R5.1 (R9.4: who may decide): the operator API verifies an employer's organisation for
+ * the domain it proved only; nobody else may call it, and an operator token is no
+ * employer's or candidate's. */
+static void
+test_operator_api_verifies (void)
+{
+  Market m;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *operator = NULL;
+  g_autofree char *fake = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *match = NULL;
+  gint64 fake_id = 0, job;
+  XpzTestResponse *r;
+  JsonArray *list;
+  gboolean listed = FALSE;
+
+  market_setup (&m, "automatic");
+  fake = xpz_test_signup (m.ts, "rh@new-corp.ma", "employer", "New", "New Corp", &fake_id);
+  job = xpz_test_create_job (m.ts, fake, JOB_JSON);
+  g_assert_true (xpz_platform_server_create_operator (m.ts->server, "dpo@xpertaize.ma", "operator-pass-phrase", &error));
+  g_assert_no_error (error);
+  operator = xpz_test_sign_in (m.ts, "dpo@xpertaize.ma", "operator-pass-phrase");
+  g_assert_nonnull (operator);
+  path = g_strdup_printf ("/api/v1/operator/employers/%" G_GINT64_FORMAT "/verification", fake_id);
+  match = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, job, m.candidate_id);
+
+  /* nobody but an operator: no token, a candidate's, an employer's */
+  r = xpz_test_request (m.ts, "GET", "/api/v1/operator/employers", NULL, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 401);
+  xpz_test_response_free (r);
+  r = xpz_test_request (m.ts, "GET", "/api/v1/operator/employers", m.candidate, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 403);
+  xpz_test_response_free (r);
+  r = xpz_test_request (m.ts, "POST", path, fake, "{\"domain\":\"new-corp.ma\"}", NULL);
+  g_assert_cmpuint (r->status, ==, 403);
+  xpz_test_response_free (r);
+  /* an operator is not an employer */
+  r = xpz_test_request (m.ts, "POST", "/api/v1/jobs", operator, JOB_JSON, NULL);
+  g_assert_cmpuint (r->status, ==, 403);
+  xpz_test_response_free (r);
+  r = xpz_test_request (m.ts, "GET", match, operator, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 403);
+  xpz_test_response_free (r);
+
+  /* the queue of organisations waiting */
+  r = xpz_test_request (m.ts, "GET", "/api/v1/operator/employers?status=unverified", operator, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  list = json_object_get_array_member (xpz_test_object (r), "employers");
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    listed |= json_object_get_int_member (json_array_get_object_element (list, i), "id") == fake_id;
+  g_assert_true (listed);
+  xpz_test_response_free (r);
+
+  /* only the domain of the account's email, and none of its sub- or parent domains */
+  r = xpz_test_request (m.ts, "POST", path, operator, "{\"domain\":\"corp.ma\"}", NULL);
+  g_assert_cmpuint (r->status, ==, 409);
+  g_assert_cmpstr (xpz_test_error_code (r), ==, "domain_mismatch");
+  xpz_test_response_free (r);
+  r = xpz_test_request (m.ts, "GET", match, fake, NULL, NULL);
+  g_assert_null (strstr (r->body, "Secretname"));
+  xpz_test_response_free (r);
+
+  r = xpz_test_request (m.ts, "POST", path, operator, "{\"domain\":\"NEW-CORP.ma\"}", NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (xpz_test_object (r), "verification"),
+                                                  "status"), ==, "verified");
+  xpz_test_response_free (r);
+  r = xpz_test_request (m.ts, "GET", match, fake, NULL, NULL);
+  g_assert_nonnull (strstr (r->body, "Secretname"));
+  xpz_test_response_free (r);
+
+  /* recorded, with who decided and how */
+  r = xpz_test_request (m.ts, "GET", "/api/v1/operator/decisions", operator, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_nonnull (strstr (r->body, "\"via\":\"api\""));
+  g_assert_nonnull (strstr (r->body, "\"domain\":\"new-corp.ma\""));
+  xpz_test_response_free (r);
+
+  /* revoked: the disclosure ends at once */
+  r = xpz_test_request (m.ts, "DELETE", path, operator, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  xpz_test_response_free (r);
+  r = xpz_test_request (m.ts, "GET", match, fake, NULL, NULL);
+  g_assert_null (strstr (r->body, "Secretname"));
+  xpz_test_response_free (r);
+  market_teardown (&m);
+}
+
+/* R5.1: a newly verified employer receives at most new_employer_daily_shares automatic
+ * shares a day; the rest of its matches stay anonymised. */
+static void
+test_new_employer_daily_share_cap (void)
+{
+  XpzPlatformOptions options;
+  g_autoptr(XpzTestResponse) r = NULL;
+  g_autofree char *employer = NULL;
+  g_autofree char *path = NULL;
+  XpzTestServer *ts;
+  JsonArray *matches;
+  guint shared = 0;
+  gint64 job;
+
+  xpz_platform_options_init (&options);
+  options.new_employer_daily_shares = 2;
+  ts = xpz_test_server_new (&options);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *email = g_strdup_printf ("cand%u@example.ma", i);
+      g_autofree char *token = xpz_test_signup (ts, email, "candidate", "Candidate", NULL, NULL);
+
+      xpz_test_put_profile (ts, token, PROFILE_JSON);
+    }
+  employer = xpz_test_signup (ts, "rh@fresh-corp.ma", "employer", "Fresh", "Fresh Corp", NULL);
+  xpz_test_verify_employer (ts, "rh@fresh-corp.ma");
+  job = xpz_test_create_job (ts, employer, JOB_JSON);
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches", job);
+  r = xpz_test_request (ts, "GET", path, employer, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  matches = xpz_test_array (r);
+  g_assert_cmpuint (json_array_get_length (matches), ==, 4);
+  for (guint i = 0; i < json_array_get_length (matches); i++)
+    shared += json_object_get_boolean_member_with_default (json_array_get_object_element (matches, i), "shared", FALSE);
+  g_assert_cmpuint (shared, ==, 2);
+  xpz_test_server_free (ts);
+}
+
 static void
 test_revoke_is_per_employer (void)
 {
@@ -1426,6 +1553,8 @@ main (int   argc,
   g_test_add_func ("/platform/errors/malformed-deep-oversized", test_errors);
   g_test_add_func ("/platform/R5.1/unverified-employer-gets-no-identity", test_unverified_employer_gets_no_identity);
   g_test_add_func ("/platform/R5.4/revoke-is-per-employer", test_revoke_is_per_employer);
+  g_test_add_func ("/platform/R5.1/operator-api-verifies-proven-domain-only", test_operator_api_verifies);
+  g_test_add_func ("/platform/R5.1/new-employer-daily-share-cap", test_new_employer_daily_share_cap);
   g_test_add_func ("/platform/R5.4/domain-block-covers-subdomains", test_domain_block_covers_subdomains);
   g_test_add_func ("/platform/R2.5/sign-in-history", test_sign_in_history);
   g_test_add_func ("/platform/R9.4/tokens-and-passwords-hashed-at-rest", test_tokens_hashed);
