@@ -47,6 +47,9 @@ struct _XpzPlatformServer
 
   /* Connections (R3.4): open connections per client address. */
   GHashTable         *connections;     /* client address → GUINT_TO_POINTER (count) */
+  GQueue              edge_idle;       /* connections waiting for a request (xpz-platform-edge.c) */
+  gint                edge_refused_bytes;
+  gboolean            edge_enforce_connection_cap;  /* off: see xpz-platform-edge.c */  /* test hook: body bytes read when the last 413 was sent */
 
   SoupServer         *soup;
   char               *url;
@@ -418,5 +421,9 @@ gboolean           xpz_platform_faults_match   (XpzPlatformFaults *faults,
                                                 XpzFault          *fault);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XpzPlatformFaults, xpz_platform_faults_free)
+
+/* xpz-platform-edge.c: body, stall and connection limits as requests arrive (R3.4) */
+void               xpz_platform_edge_attach    (XpzPlatformServer *self,
+                                                SoupServer        *soup);
 
 G_END_DECLS

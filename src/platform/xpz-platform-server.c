@@ -52,7 +52,7 @@ xpz_platform_options_init (XpzPlatformOptions *options)
   options->sign_in_address_limit = 20;
   options->pwhash_threads = 0;
   options->pwhash_queue = 16;
-  options->stall_timeout = 30;
+  options->stall_timeout = 10;
   options->max_connections_per_address = 32;
   options->faults = NULL;
   options->new_employer_daily_shares = 20;
@@ -1466,35 +1466,6 @@ server_callback (SoupServer        *soup,
   handle (self, msg, query);
 }
 
-/* Refuses an oversized body as soon as its headers arrive. */
-static void
-got_headers_cb (SoupServerMessage *msg,
-                gpointer           user_data)
-{
-  XpzPlatformServer *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  goffset length = soup_message_headers_get_content_length (headers);
-
-  if (length > 0 && (guint64) length > (guint64) self->options.max_body_size)
-    {
-      XpzRequest req = { 0 };
-
-      req.msg = msg;
-      xpz_request_error (&req, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body_too_large", "The request body is too large");
-      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
-      apply_response (&req);
-      request_clear (&req);
-    }
-}
-
-static void
-request_started_cb (SoupServer        *soup,
-                    SoupServerMessage *msg,
-                    gpointer           user_data)
-{
-  g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), user_data);
-}
-
 /**
  * xpz_platform_server_listen:
  * @address: an IP address, e.g. "127.0.0.1"
@@ -1529,7 +1500,7 @@ xpz_platform_server_listen (XpzPlatformServer  *self,
                                 "tls-certificate", certificate,
                                 NULL);
   soup_server_add_handler (self->soup, "/", server_callback, self, NULL);
-  g_signal_connect (self->soup, "request-started", G_CALLBACK (request_started_cb), self);
+  xpz_platform_edge_attach (self, self->soup);
   if (certificate != NULL)
     flags |= SOUP_SERVER_LISTEN_HTTPS;
   if (!soup_server_listen (self->soup, sockaddr, flags, error))

@@ -104,6 +104,47 @@ median_latency (XpzTestServer *ts,
   return g_array_index (times, double, times->len / 2);
 }
 
+static guint64
+status_kib (const char *field)
+{
+  g_autofree char *status = NULL;
+  const char *p;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) || (p = strstr (status, field)) == NULL)
+    return 0;
+  return g_ascii_strtoull (p + strlen (field), NULL, 10);
+}
+
+/* R3.4: a 48 MiB chunked body; the peak RSS (VmHWM, reset first) it costs before the 413. */
+static void
+bench_chunked_rss (XpzTestServer *ts)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GUri) uri = g_uri_parse (ts->url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GSocketConnection) connection = g_socket_client_connect_to_host (client, g_uri_get_host (uri),
+                                                                            (guint16) g_uri_get_port (uri), NULL, NULL);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autofree char *head = g_strdup_printf ("POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                                           "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+                                           g_uri_get_port (uri));
+  g_autofree char *chunk = g_malloc (65536 + 16);
+  guint64 before, after, sent = 0;
+  gsize len = (gsize) g_snprintf (chunk, 16, "10000\r\n");
+
+  memset (chunk + len, ' ', 65536);
+  memcpy (chunk + len + 65536, "\r\n", 2);
+  len += 65536 + 2;
+  g_file_set_contents ("/proc/self/clear_refs", "5", 1, NULL);
+  before = status_kib ("VmHWM:");
+  g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL);
+  while (sent < (guint64) 48 * 1024 * 1024 && g_output_stream_write_all (out, chunk, len, NULL, NULL, NULL))
+    sent += 65536;
+  after = status_kib ("VmHWM:");
+  g_print ("FIGURE chunked_48mib_rss_increase_mib=%.1f (peak VmHWM %" G_GUINT64_FORMAT " -> %" G_GUINT64_FORMAT
+           " KiB, client sent %.1f MiB before the close; target < 20)\n",
+           (after - before) / 1024.0, before, after, sent / 1048576.0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -126,6 +167,7 @@ main (int   argc,
   xpz_platform_options_init (&options);
   options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
   ts = xpz_test_server_new (&options);
+  bench_chunked_rss (ts);
 
   t0 = now_s ();
   g_assert_true (xpz_platform_server_seed_scale (ts->server, n, &error));

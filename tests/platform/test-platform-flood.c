@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "xpz-platform-private.h"
 #include "xpz-platform-test-util.h"
 
 /*
@@ -298,6 +299,128 @@ test_sign_up_no_oracle (void)
   xpz_test_response_free (r);
 }
 
+/* ---- the network edge (R3.4 security: no clause of its own, the nearest) ---- */
+
+typedef struct
+{
+  GSocketConnection *connection;
+  guint64            written;
+  gboolean           failed;
+} Writer;
+
+#define CHUNKED_TOTAL ((guint64) 48 * 1024 * 1024)
+
+static gpointer
+chunked_writer (gpointer data)
+{
+  Writer *w = data;
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (w->connection));
+  g_autofree char *chunk = g_malloc (65536 + 16);
+  gsize len;
+
+  len = (gsize) g_snprintf (chunk, 16, "10000\r\n");
+  memset (chunk + len, ' ', 65536);
+  memcpy (chunk + len + 65536, "\r\n", 2);
+  len += 65536 + 2;
+  while (w->written < CHUNKED_TOTAL)
+    {
+      if (!g_output_stream_write_all (out, chunk, len, NULL, NULL, NULL))
+        {
+          w->failed = TRUE;
+          break;
+        }
+      w->written += 65536;
+    }
+  if (!w->failed)
+    g_output_stream_write_all (out, "0\r\n\r\n", 5, NULL, NULL, NULL);
+  return NULL;
+}
+
+/* A chunked body past the limit is answered 413 while the client still has MiBs to
+ * send; the server stops reading at the limit. */
+static void
+test_chunked_body_refused_while_arriving (void)
+{
+  g_autoptr(XpzTestServer) ts = flood_server (1, 4, 0);
+  g_autoptr(GSocketConnection) connection = connect_to (ts);
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr(GUri) uri = g_uri_parse (ts->url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *head = g_strdup_printf ("POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                                           "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+                                           g_uri_get_port (uri));
+  g_autofree char *response = NULL;
+  Writer w = { connection, 0, FALSE };
+  GThread *thread;
+
+  g_assert_true (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL));
+  thread = g_thread_new ("chunked", chunked_writer, &w);
+  response = read_all (connection);
+  g_assert_cmpuint (status_of (response), ==, 413);
+  g_assert_nonnull (strstr (response, "body_too_large"));
+  g_assert_nonnull (strstr (response, "Connection: close"));
+  g_thread_join (thread);
+  /* the connection was closed under the writer: it could not send everything */
+  g_assert_true (w.failed);
+  g_assert_cmpuint (w.written, <, CHUNKED_TOTAL);
+  /* and the server read no more than the limit and one read */
+  g_assert_cmpint (g_atomic_int_get (&ts->server->edge_refused_bytes), >, 12 * 1024 * 1024);
+  g_assert_cmpint (g_atomic_int_get (&ts->server->edge_refused_bytes), <=, 12 * 1024 * 1024 + 65536);
+}
+
+/* Reads until EOF; TRUE if the peer closed (not a timeout of our own). */
+static gboolean
+wait_closed (GSocketConnection *connection)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  char buf[4096];
+  gssize n;
+  g_autoptr(GError) error = NULL;
+
+  while ((n = g_input_stream_read (in, buf, sizeof buf, NULL, &error)) > 0)
+    ;
+  return n == 0 || !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+}
+
+/* Half the headers, then nothing: the server closes the connection after stall_timeout. */
+static void
+test_stalled_request_closed (void)
+{
+  XpzPlatformOptions options;
+  g_autoptr(XpzTestServer) ts = NULL;
+  g_autoptr(GSocketConnection) half_headers = NULL;
+  g_autoptr(GSocketConnection) half_body = NULL;
+  const char *partial = "POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty";
+  g_autofree char *body_head = NULL;
+  g_autoptr(GUri) uri = NULL;
+  XpzTestResponse *r;
+
+  xpz_platform_options_init (&options);
+  options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
+  options.stall_timeout = 1;
+  ts = xpz_test_server_new (&options);
+  uri = g_uri_parse (ts->url, G_URI_FLAGS_NONE, NULL);
+
+  half_headers = connect_to (ts);
+  g_socket_set_timeout (g_socket_connection_get_socket (half_headers), 20);
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (half_headers)),
+                                            partial, strlen (partial), NULL, NULL, NULL));
+  g_assert_true (wait_closed (half_headers));
+
+  half_body = connect_to (ts);
+  g_socket_set_timeout (g_socket_connection_get_socket (half_body), 20);
+  body_head = g_strdup_printf ("POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                               "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":",
+                               g_uri_get_port (uri));
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (half_body)),
+                                            body_head, strlen (body_head), NULL, NULL, NULL));
+  g_assert_true (wait_closed (half_body));
+
+  /* a normal request is served */
+  r = xpz_test_request (ts, "GET", "/api/v1/policy", NULL, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  xpz_test_response_free (r);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -308,6 +431,8 @@ main (int    argc,
   g_test_add_func ("/platform/R3.4/pool-full-answers-503", test_pool_full);
   g_test_add_func ("/platform/R3.4/sign-in-limited-per-address", test_limited_per_address);
   g_test_add_func ("/platform/R2.1/sign-up-does-not-reveal-existing-email", test_sign_up_no_oracle);
+  g_test_add_func ("/platform/R3.4/chunked-body-refused-while-arriving", test_chunked_body_refused_while_arriving);
+  g_test_add_func ("/platform/R3.4/stalled-request-closed", test_stalled_request_closed);
 
   return g_test_run ();
 }
