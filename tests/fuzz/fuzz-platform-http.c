@@ -16,7 +16,8 @@
  * demo, on an SQLite file in a temporary directory) listens on 127.0.0.1 for the whole
  * run, in this thread's main context; each input becomes one raw HTTP/1.1 request,
  * written to a keep-alive loopback connection, and the context is iterated until the
- * answer is read (or the connection closes), under a deadline; no sleeps.
+ * answer is read (or the connection closes), under a deadline; no sleeps. Every
+ * RESET_EVERY inputs the server restarts on a fresh copy of the seeded database.
  *
  * Input format (so that mutations stay meaningful):
  *   byte 0   the method: methods[b % 8] ('H' GET, 'A' POST, 'B' PUT, 'C' DELETE...)
@@ -45,6 +46,7 @@ int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 #define MAX_BODY        (2 * 1024 * 1024)
 #define DEADLINE_US     (8 * G_USEC_PER_SEC)
 #define OPERATOR_EMAIL  "fuzz.operator@xpertaize.test"
+#define RESET_EVERY     512     /* inputs served before the database is reset */
 
 static const char *const methods[] = {
   "GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH", "XPZ",
@@ -74,6 +76,9 @@ typedef struct
   char              *host;          /* "127.0.0.1:PORT" */
   GSocket           *socket;        /* the keep-alive connection, or NULL */
   char              *tokens[N_TOKENS];
+  char              *pristine;      /* the seeded database file's bytes */
+  gsize              pristine_len;
+  guint              n_inputs;      /* since the last reset */
 } Fuzz;
 
 static Fuzz fuzz;
@@ -459,61 +464,112 @@ sign_in (const char *email)
 }
 
 static void
-cleanup (void)
+stop_server (void)
 {
   const char *suffixes[] = { "", "-wal", "-shm", "-journal" };
 
   disconnect ();
   for (guint i = 0; i < N_TOKENS; i++)
     g_clear_pointer (&fuzz.tokens[i], g_free);
-  g_clear_object (&fuzz.server);
+  if (fuzz.server != NULL)
+    {
+      XpzPlatformServer *gone = fuzz.server;
+
+      g_object_add_weak_pointer (G_OBJECT (gone), (gpointer *) &gone);
+      g_clear_object (&fuzz.server);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (gone != NULL)
+        g_printerr ("server not finalized: %u refs\n", G_OBJECT (gone)->ref_count);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *path = g_strconcat (fuzz.db_path, suffixes[i], NULL);
       g_unlink (path);
     }
-  g_rmdir (fuzz.dir);
-  g_clear_pointer (&fuzz.dir, g_free);
-  g_clear_pointer (&fuzz.db_path, g_free);
   g_clear_pointer (&fuzz.host, g_free);
 }
 
 static void
-setup (void)
+cleanup (void)
+{
+  stop_server ();
+  g_rmdir (fuzz.dir);
+  g_clear_pointer (&fuzz.dir, g_free);
+  g_clear_pointer (&fuzz.db_path, g_free);
+  g_clear_pointer (&fuzz.pristine, g_free);
+}
+
+static XpzPlatformServer *
+new_server (void)
 {
   g_autoptr(GError) error = NULL;
   XpzPlatformOptions options;
-  const char *url;
+  XpzPlatformServer *server;
 
-  if (fuzz.server != NULL)
-    return;
   xpz_platform_options_init (&options);
   options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
   /* the fuzzer signs in wrongly all the time: without this the demo accounts would be
    * locked for the rest of the run and every later input would be unauthenticated */
   options.sign_in_limit = G_MAXUINT / 2;
   options.sign_in_address_limit = G_MAXUINT / 2;
-  fuzz.dir = g_dir_make_tmp ("xpz-fuzz-http-XXXXXX", &error);
+  server = xpz_platform_server_new (fuzz.db_path, &options, &error);
   g_assert_no_error (error);
-  fuzz.db_path = g_build_filename (fuzz.dir, "platform.db", NULL);
-  fuzz.server = xpz_platform_server_new (fuzz.db_path, &options, &error);
+  return server;
+}
+
+/* Serves a fresh copy of the seeded database: the state the inputs build up (jobs,
+ * accounts, shares) is bounded, so are the time and memory an input takes. */
+static void
+start_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  const char *url;
+
+  g_file_set_contents (fuzz.db_path, fuzz.pristine, (gssize) fuzz.pristine_len, &error);
   g_assert_no_error (error);
-  xpz_platform_server_seed_demo (fuzz.server, &error);
-  g_assert_no_error (error);
-  xpz_platform_server_create_operator (fuzz.server, OPERATOR_EMAIL, XPZ_PLATFORM_DEMO_PASSWORD, &error);
-  g_assert_no_error (error);
+  fuzz.server = new_server ();
+  fuzz.n_inputs = 0;
   xpz_platform_server_listen (fuzz.server, "127.0.0.1", 0, NULL, &error);
   g_assert_no_error (error);
   url = xpz_platform_server_get_url (fuzz.server);
   g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
   fuzz.port = (guint16) g_ascii_strtoull (url + strlen ("http://127.0.0.1:"), NULL, 10);
   fuzz.host = g_strdup_printf ("127.0.0.1:%u", fuzz.port);
-  atexit (cleanup);
   for (guint i = 0; i < N_TOKENS; i++)
     {
       fuzz.tokens[i] = sign_in (token_emails[i]);
       g_assert_nonnull (fuzz.tokens[i]);
     }
+}
+
+static void
+setup (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (fuzz.server != NULL)
+    {
+      if (++fuzz.n_inputs < RESET_EVERY)
+        return;
+      stop_server ();
+      start_server ();
+      return;
+    }
+  fuzz.dir = g_dir_make_tmp ("xpz-fuzz-http-XXXXXX", &error);
+  g_assert_no_error (error);
+  fuzz.db_path = g_build_filename (fuzz.dir, "platform.db", NULL);
+  fuzz.server = new_server ();
+  xpz_platform_server_seed_demo (fuzz.server, &error);
+  g_assert_no_error (error);
+  xpz_platform_server_create_operator (fuzz.server, OPERATOR_EMAIL, XPZ_PLATFORM_DEMO_PASSWORD, &error);
+  g_assert_no_error (error);
+  /* closing the store folds its write-ahead log into the file */
+  g_clear_object (&fuzz.server);
+  g_file_get_contents (fuzz.db_path, &fuzz.pristine, &fuzz.pristine_len, &error);
+  g_assert_no_error (error);
+  atexit (cleanup);
+  start_server ();
 }
 
 /* The server notes refused requests (messages); the fuzzer makes millions of them.
