@@ -829,6 +829,23 @@ segment_valid (const char *seg)
   return TRUE;
 }
 
+/* Every name and value of the query is UTF-8: handlers echo them into JSON answers
+ * (e.g. insights' profession), which must stay readable by a strict reader. */
+static gboolean
+query_valid (GHashTable *query)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (query == NULL)
+    return TRUE;
+  g_hash_table_iter_init (&iter, query);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (!g_utf8_validate (key, -1, NULL) || (value != NULL && !g_utf8_validate (value, -1, NULL)))
+      return FALSE;
+  return TRUE;
+}
+
 typedef enum
 {
   PATH_OK,
@@ -963,6 +980,14 @@ handle_with (XpzPlatformServer *self,
         return;
       }
   }
+
+  if (!query_valid (query))
+    {
+      xpz_request_error (&req, SOUP_STATUS_BAD_REQUEST, "invalid_query", "The query string is not valid UTF-8");
+      apply_response (&req);
+      request_clear (&req);
+      return;
+    }
 
   if ((guint64) body->length > (guint64) self->options.max_body_size)
     {

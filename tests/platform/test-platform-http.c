@@ -302,6 +302,42 @@ test_host_check (void)
   assert_still_serving (ts);
 }
 
+/* Found by fuzz-platform-http: a query value that is not UTF-8 was echoed into the
+ * answer (insights' profession), a 200 whose JSON no strict reader accepts. */
+static void
+test_query_not_utf8 (void)
+{
+  g_autoptr(XpzTestServer) ts = xpz_test_demo_server_new ();
+  g_autofree char *token = xpz_test_sign_in (ts, XPZ_PLATFORM_DEMO_CANDIDATE_EMAIL, XPZ_PLATFORM_DEMO_PASSWORD);
+  const char *targets[] = {
+    "/api/v1/insights/salaries?profession=D\xff\xff\xff\xff" "ata",
+    "/api/v1/insights/salaries?profession=D%FF%FEata",
+    "/api/v1/insights/salaries?pro%C0fession=Data",
+  };
+
+  g_assert_nonnull (token);
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      g_autofree char *head = g_strdup_printf ("GET %s HTTP/1.1\r\nAuthorization: Bearer %s\r\n", targets[i], token);
+      g_autoptr(RawResponse) r = raw_request (ts, head, NULL, 0);
+
+      g_assert_nonnull (r);
+      g_assert_true (g_utf8_validate (r->body, -1, NULL));
+      g_assert_cmpuint (r->status, ==, 400);
+      g_assert_cmpstr (raw_error_code (r), ==, "invalid_query");
+    }
+  {
+    g_autofree char *head = g_strdup_printf ("GET /api/v1/insights/salaries?profession=D%%C3%%A9veloppeur HTTP/1.1\r\n"
+                                             "Authorization: Bearer %s\r\n", token);
+    g_autoptr(RawResponse) r = raw_request (ts, head, NULL, 0);
+
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_true (g_utf8_validate (r->body, -1, NULL));
+  }
+  assert_still_serving (ts);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -312,6 +348,7 @@ main (int   argc,
   g_test_add_func ("/platform/R3.4/comment-bomb-body-does-not-crash", test_comment_bomb);
   g_test_add_func ("/platform/R3.4/route-table-404-405-415", test_route_table);
   g_test_add_func ("/platform/R9.3/loopback-host-check-421", test_host_check);
+  g_test_add_func ("/platform/R3.4/query-not-utf8-refused", test_query_not_utf8);
 
   return g_test_run ();
 }
