@@ -54,6 +54,104 @@ flood_thread (gpointer data)
   return NULL;
 }
 
+static double median_latency (XpzTestServer *ts, const char *token, guint n);
+
+/* One of three clients, each from its own loopback address, signing in with emails
+ * nobody has (issue #14 §4): the cost of an unknown email is a full argon2id. */
+typedef struct
+{
+  XpzTestServer *ts;
+  const char    *address;
+  guint          n;
+  guint          refused;    /* 429 (per-address limit) or 503 (hashing pool full) */
+  guint          hashed;     /* 401: the password was checked */
+  double         seconds;
+  double         first_refusal;
+  double         end;
+} UnknownFlood;
+
+static gpointer
+unknown_flood_thread (gpointer data)
+{
+  UnknownFlood *flood = data;
+  g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (flood->address);
+  g_autoptr(GInetSocketAddress) local = G_INET_SOCKET_ADDRESS (g_inet_socket_address_new (inet, 0));
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, "local-address", local, NULL);
+  g_autofree char *uri = g_strconcat (flood->ts->url, "api/v1/sessions", NULL);
+  double start = now_s ();
+
+  for (guint i = 0; i < flood->n; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"email\":\"nobody%u-%s@bench.ma\",\"password\":\"a guess\"}",
+                                               i, flood->address);
+      g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+      gsize length = strlen (text);
+      g_autoptr(GBytes) body = g_bytes_new_take (g_steal_pointer (&text), length);
+      g_autoptr(GBytes) reply = NULL;
+      guint status;
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      reply = soup_session_send_and_read (session, msg, NULL, NULL);
+      status = soup_message_get_status (msg);
+      if (status == 429 || status == 503)
+        {
+          if (flood->refused++ == 0)
+            flood->first_refusal = now_s ();
+        }
+      else if (status == 401)
+        flood->hashed++;
+    }
+  flood->end = now_s ();
+  flood->seconds = flood->end - start;
+  return NULL;
+}
+
+/* Figures of issue #14 §4, at the production hashing cost: while three clients flood
+ * sign-in with unknown emails, another signed-in user's median request (target <= 2x its
+ * unloaded median), and the sign-ins refused past the limits (target >= 1000/s). */
+static void
+bench_unknown_email_flood (void)
+{
+  XpzPlatformOptions options;
+  XpzTestServer *ts;
+  static const char *const addresses[] = { "127.0.0.2", "127.0.0.3", "127.0.0.4" };
+  UnknownFlood floods[G_N_ELEMENTS (addresses)];
+  GThread *threads[G_N_ELEMENTS (addresses)];
+  g_autofree char *user = NULL;
+  double baseline, during, seconds = 0, refusing_from = G_MAXDOUBLE, refusing_to = 0;
+  guint refused = 0, hashed = 0;
+
+  xpz_platform_options_init (&options);   /* argon2id INTERACTIVE, as served */
+  ts = xpz_test_server_new (&options);
+  user = xpz_test_signup (ts, "busy.user@bench.ma", "candidate", "Busy User", NULL, NULL);
+  baseline = median_latency (ts, user, 200);
+  for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
+    {
+      floods[i] = (UnknownFlood) { ts, addresses[i], 3000, 0, 0, 0, 0, 0 };
+      threads[i] = g_thread_new ("unknown-flood", unknown_flood_thread, &floods[i]);
+    }
+  during = median_latency (ts, user, 200);
+  for (guint i = 0; i < G_N_ELEMENTS (addresses); i++)
+    {
+      g_thread_join (threads[i]);
+      refused += floods[i].refused;
+      hashed += floods[i].hashed;
+      seconds = MAX (seconds, floods[i].seconds);
+      /* the refusals over the time from the first one (of any client) to the last */
+      if (floods[i].refused > 0)
+        {
+          refusing_from = MIN (refusing_from, floods[i].first_refusal);
+          refusing_to = MAX (refusing_to, floods[i].end);
+        }
+    }
+  g_print ("FIGURE unknown_email_flood_other_user_median_ratio=%.2f (%.2f ms unloaded, %.2f ms during three"
+           " clients' flood; target <= 2)\n", during / baseline, baseline * 1000, during * 1000);
+  g_print ("FIGURE unknown_email_flood_refused_per_s=%.0f (%u refused with 429/503 once past the limits, %u hashed"
+           " and answered 401, %.2f s in all; target >= 1000)\n",
+           refusing_to > refusing_from ? refused / (refusing_to - refusing_from) : 0, refused, hashed, seconds);
+  xpz_test_server_free (ts);
+}
+
 static XpzTestResponse *
 fetch_unparsed (XpzTestServer *ts,
                 const char    *path,
@@ -168,6 +266,7 @@ main (int   argc,
   options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
   ts = xpz_test_server_new (&options);
   bench_chunked_rss (ts);
+  bench_unknown_email_flood ();
 
   t0 = now_s ();
   g_assert_true (xpz_platform_server_seed_scale (ts->server, n, &error));
