@@ -385,7 +385,7 @@ JsonObject *xpz_platform_resume_json           (JsonObject        *profile);
 void        xpz_platform_feed_changes          (XpzRequest        *req);
 
 /* insights.c */
-void        xpz_platform_insights_route        (XpzRequest        *req);
+void        xpz_platform_insights_salaries        (XpzRequest        *req);
 
 /* seed.c */
 gboolean    xpz_platform_seed_demo             (XpzPlatformServer *self,

@@ -655,7 +655,7 @@ static const XpzRoute routes[] = {
   { "GET",    "me/ledger", XPZ_ROUTE_CANDIDATE, N, xpz_platform_candidate_ledger },
   /* feed.c, insights.c */
   { "GET",    "changes", XPZ_ROUTE_SIGNED_IN, N, xpz_platform_feed_changes },
-  { "GET",    "insights/salaries", XPZ_ROUTE_SIGNED_IN, N, xpz_platform_insights_route },
+  { "GET",    "insights/salaries", XPZ_ROUTE_SIGNED_IN, N, xpz_platform_insights_salaries },
   /* employer.c */
   { "GET",    "jobs", XPZ_ROUTE_EMPLOYER, N, xpz_platform_employer_list_jobs },
   { "POST",   "jobs", XPZ_ROUTE_EMPLOYER, J, xpz_platform_employer_create_job },
