@@ -375,6 +375,12 @@ test_migration_from_v1 (void)
     { "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN ('sessions_account',"
       " 'sign_ins_account', 'documents_account', 'jobs_employer', 'pipeline_candidate', 'shares_candidate',"
       " 'introductions_candidate', 'blocks_candidate', 'changes_account')", 9 },
+    /* migration 3 (R5.1): every account kept with its role; no organisation counts as
+     * verified until an operator says so; operators may now exist */
+    { "SELECT count(*) FROM accounts WHERE role = 'employer' AND email = 'rh@e.example.ma'", 1 },
+    { "SELECT count(*) FROM accounts WHERE verified_at IS NOT NULL OR verified_domain IS NOT NULL", 0 },
+    { "SELECT count(*) FROM operator_decisions", 0 },
+    { "SELECT count(*) FROM sqlite_master WHERE sql LIKE '%''operator''%' AND name = 'accounts'", 1 },
     { "SELECT count(*) FROM pragma_foreign_key_check", 0 },
     { "PRAGMA foreign_keys", 1 },
   };
