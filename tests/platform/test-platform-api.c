@@ -1490,6 +1490,84 @@ test_new_employer_daily_share_cap (void)
   xpz_test_server_free (ts);
 }
 
+static char *
+run_platform_cli (const char  *input,
+                  int         *exit_status,
+                  const char  *first,
+                  ...)
+{
+  g_autofree char *binary = g_build_filename (g_getenv ("XPZ_BUILD_ROOT"), "src", "platform", "xpertaize-platform", NULL);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  va_list args;
+
+  g_ptr_array_add (argv, binary);
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (gpointer) a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  process = g_subprocess_newv ((const char *const *) argv->pdata,
+                               G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, input, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  *exit_status = g_subprocess_get_exit_status (process);
+  return g_steal_pointer (&out);
+}
+
+/* R5.1: the operator's command line is a separate process on the running server's
+ * database: an operator made with --create-operator (password on standard input, never
+ * in argv) signs in, and --verify-employer is honoured by the running server at once. */
+static void
+test_operator_cli_on_running_server (void)
+{
+  Market m;
+  g_autofree char *fake = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *operator = NULL;
+  g_autofree char *path = NULL;
+  gint64 job;
+  int status = -1;
+  XpzTestResponse *r;
+
+  market_setup (&m, "automatic");
+  fake = xpz_test_signup (m.ts, "rh@cli-corp.ma", "employer", "Cli", "Cli Corp", NULL);
+  job = xpz_test_create_job (m.ts, fake, JOB_JSON);
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, job, m.candidate_id);
+
+  out = run_platform_cli ("a long operator pass phrase\n", &status, "--db", m.ts->db_path,
+                          "--create-operator", "ops@xpertaize.ma", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "created\n");
+  g_clear_pointer (&out, g_free);
+  operator = xpz_test_sign_in (m.ts, "ops@xpertaize.ma", "a long operator pass phrase");
+  g_assert_nonnull (operator);
+  r = xpz_test_request (m.ts, "GET", "/api/v1/operator/employers", operator, NULL, NULL);
+  g_assert_cmpuint (r->status, ==, 200);
+  xpz_test_response_free (r);
+
+  r = xpz_test_request (m.ts, "GET", path, fake, NULL, NULL);
+  g_assert_null (strstr (r->body, "Secretname"));
+  xpz_test_response_free (r);
+  out = run_platform_cli ("", &status, "--db", m.ts->db_path, "--verify-employer", "rh@cli-corp.ma", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "verified\n");
+  g_clear_pointer (&out, g_free);
+  r = xpz_test_request (m.ts, "GET", path, fake, NULL, NULL);
+  g_assert_nonnull (strstr (r->body, "Secretname"));
+  xpz_test_response_free (r);
+
+  /* a free-mail address is refused, with an error and a failing exit */
+  g_free (xpz_test_signup (m.ts, "recruteur@gmail.com", "employer", "G", "Gee", NULL));
+  out = run_platform_cli ("", &status, "--db", m.ts->db_path, "--verify-employer", "recruteur@gmail.com", NULL);
+  g_assert_cmpint (status, !=, 0);
+  g_assert_cmpstr (out, ==, "");
+  market_teardown (&m);
+}
+
 static void
 test_revoke_is_per_employer (void)
 {
@@ -1555,6 +1633,7 @@ main (int   argc,
   g_test_add_func ("/platform/R5.4/revoke-is-per-employer", test_revoke_is_per_employer);
   g_test_add_func ("/platform/R5.1/operator-api-verifies-proven-domain-only", test_operator_api_verifies);
   g_test_add_func ("/platform/R5.1/new-employer-daily-share-cap", test_new_employer_daily_share_cap);
+  g_test_add_func ("/platform/R5.1/operator-cli-on-running-server", test_operator_cli_on_running_server);
   g_test_add_func ("/platform/R5.4/domain-block-covers-subdomains", test_domain_block_covers_subdomains);
   g_test_add_func ("/platform/R2.5/sign-in-history", test_sign_in_history);
   g_test_add_func ("/platform/R9.4/tokens-and-passwords-hashed-at-rest", test_tokens_hashed);
