@@ -841,15 +841,15 @@ request_match (XpzRequest  *req,
 }
 
 /* GET /jobs */
-void
-xpz_platform_employer_list_jobs (XpzRequest *req)
+/* The ids of an employer's jobs, oldest first (read whole before the caller queries
+ * again: a statement is reset only once it is done). */
+GArray *
+xpz_platform_employer_job_ids (XpzPlatformDb *db,
+                               gint64         employer_id)
 {
-  XpzPlatformServer *self = req->server;
-  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
-  JsonArray *array = json_array_new ();
-  sqlite3_stmt *stmt = xpz_platform_db_query (req->db, "SELECT id FROM jobs WHERE employer_id = ? ORDER BY id",
-                                              "i", req->account_id);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = xpz_platform_db_query (db, "SELECT id FROM jobs WHERE employer_id = ? ORDER BY id",
+                                              "i", employer_id);
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     {
@@ -858,6 +858,17 @@ xpz_platform_employer_list_jobs (XpzRequest *req)
     }
   if (stmt != NULL)
     sqlite3_reset (stmt);
+  return ids;
+}
+
+void
+xpz_platform_employer_list_jobs (XpzRequest *req)
+{
+  XpzPlatformServer *self = req->server;
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+  JsonArray *array = json_array_new ();
+  g_autoptr(GArray) ids = xpz_platform_employer_job_ids (req->db, req->account_id);
+
   for (guint i = 0; i < ids->len; i++)
     {
       JsonNode *job = xpz_platform_job_owner_json (self, g_array_index (ids, gint64, i));

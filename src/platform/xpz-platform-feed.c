@@ -246,17 +246,8 @@ snapshot_fixed (XpzRequest *req,
     }
   else
     {
-      sqlite3_stmt *stmt = xpz_platform_db_query (req->db, "SELECT id FROM jobs WHERE employer_id = ? ORDER BY id",
-                                                  "i", req->account_id);
-      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GArray) ids = xpz_platform_employer_job_ids (req->db, req->account_id);
 
-      while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          gint64 id = sqlite3_column_int64 (stmt, 0);
-          g_array_append_val (ids, id);
-        }
-      if (stmt != NULL)
-        sqlite3_reset (stmt);
       for (guint i = 0; i < ids->len; i++)
         {
           g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, g_array_index (ids, gint64, i));

@@ -305,6 +305,8 @@ const char *xpz_platform_set_verification      (XpzPlatformServer *self,
 
 /* employer.c */
 void        xpz_platform_employer_list_jobs    (XpzRequest        *req);
+GArray     *xpz_platform_employer_job_ids      (XpzPlatformDb     *db,
+                                                gint64             employer_id);
 void        xpz_platform_employer_create_job   (XpzRequest        *req);
 void        xpz_platform_employer_get_job      (XpzRequest        *req);
 void        xpz_platform_employer_put_job      (XpzRequest        *req);
