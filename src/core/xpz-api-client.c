@@ -396,7 +396,7 @@ read_cb (GObject      *source,
   if (g_bytes_get_size (piece) == 0)
     {
       g_input_stream_close (data->stream, NULL, NULL);
-      answer_complete (g_steal_pointer (&task),
+      answer_complete (task,
                        g_byte_array_free_to_bytes (g_steal_pointer (&data->received)));
       return;
     }

@@ -7,6 +7,9 @@
 
 #include "xpz-platform-private.h"
 
+/* seconds a keep-alive connection may wait for its next request */
+#define EDGE_IDLE_TIMEOUT 120
+
 /*
  * The network edge (R3.4 security): what a connection may cost the server before a
  * request reaches the route table.
@@ -393,8 +396,13 @@ request_started_cb (SoupServer        *soup,
           if (self->edge_enforce_connection_cap && self->options.max_connections_per_address > 0 &&
               count > self->options.max_connections_per_address && !edge_evict_idle (self, conn->address))
             edge->refused = TRUE;
+          /* Each single wait on the socket: a keep-alive connection idle between
+           * requests waits here too, so the bound is longer than the clients' own idle
+           * timeout (the app's is 60 s): the client closes first, and never sends a
+           * request on a connection the server is closing. A request that has started
+           * is bounded by the stall deadline. */
           if (self->options.stall_timeout > 0)
-            g_socket_set_timeout (socket, self->options.stall_timeout);
+            g_socket_set_timeout (socket, MAX (self->options.stall_timeout, EDGE_IDLE_TIMEOUT));
         }
       edge->conn = g_rc_box_acquire (conn);
     }

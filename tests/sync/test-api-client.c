@@ -491,7 +491,6 @@ test_answer_limit_while_streaming (void)
       g_assert_true (peer.done);
       g_assert_cmpuint (peer.written, <, ENDLESS_BYTES / 2);
       g_socket_service_stop (service);
-      g_socket_listener_close (G_SOCKET_LISTENER (service));
       g_mutex_clear (&peer.lock);
     }
 }
