@@ -373,6 +373,7 @@ static void
 read_more (GTask *task)
 {
   CallData *data = g_task_get_task_data (task);
+
   g_input_stream_read_bytes_async (data->stream, READ_CHUNK_BYTES, G_PRIORITY_DEFAULT,
                                    data->cancel, read_cb, task);
 }

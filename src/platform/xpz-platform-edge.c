@@ -18,79 +18,30 @@
  *   chunked body at got-chunk). Past options.max_body_size the server answers 413
  *   body_too_large with Connection: close at once and closes the connection; the rest
  *   of the body is never read nor buffered.
- * - Stalls: from "request-started" (an idle keep-alive connection waits there too) the
- *   headers must arrive within options.stall_timeout seconds; then every chunk of the
- *   body must follow the previous one within that time. Past the deadline the
- *   connection is closed. The GSocket timeout bounds every single wait of a response
- *   being written to a client that does not read.
- * - Connections: at most options.max_connections_per_address open connections per
- *   client address. One more first closes that address's connection idle the longest
- *   (waiting for its next request); if all are busy with a request, the new one is
- *   answered 503 busy (Retry-After: 1) and closed.
+ * - Stalls: from "request-started" (libsoup emits it when the first bytes of a request
+ *   arrive) the headers must arrive within options.stall_timeout seconds; then every
+ *   chunk of the body must follow the previous one within that time. Past the deadline
+ *   the connection is closed. Each single wait on the socket (an idle keep-alive
+ *   connection's wait for its next request, writing to a client that does not read) is
+ *   bounded by the socket's timeout, EDGE_IDLE_TIMEOUT.
+ *
+ * Open connections per client address are not capped (see docs/platform-api.md).
  *
  * All of it runs on the server's thread (where SoupServer emits its signals).
  */
 
 #define EDGE_REQUEST_KEY    "xpz-edge-request"
-#define EDGE_CONNECTION_KEY "xpz-edge-connection"
 /* at most this much of what the client already sent is discarded before closing, so
  * that the answer is not lost to a TCP reset */
 #define EDGE_DRAIN_LIMIT (256 * 1024)
 
 typedef struct
 {
-  GHashTable *connections;  /* the server's: address → count; reffed */
-  char       *address;
-  gboolean    released;
-} EdgeConnection;
-
-typedef struct
-{
   XpzPlatformServer *server;   /* not reffed: the server outlives its SoupServer */
   SoupServerMessage *msg;      /* the owner: this is its data */
-  EdgeConnection    *conn;     /* reffed (g_rc_box) */
   GSource           *deadline;
-  GList              idle;     /* in server->edge_idle while waiting for headers */
   guint64            received;
-  gboolean           refused;  /* one connection too many from its address */
 } EdgeRequest;
-
-static void
-edge_connection_release (EdgeConnection *conn)
-{
-  guint count;
-
-  if (conn->released)
-    return;
-  conn->released = TRUE;
-  count = GPOINTER_TO_UINT (g_hash_table_lookup (conn->connections, conn->address));
-  if (count <= 1)
-    g_hash_table_remove (conn->connections, conn->address);
-  else
-    g_hash_table_insert (conn->connections, g_strdup (conn->address), GUINT_TO_POINTER (count - 1));
-}
-
-static void
-edge_connection_clear (EdgeConnection *conn)
-{
-  edge_connection_release (conn);
-  g_hash_table_unref (conn->connections);
-  g_free (conn->address);
-}
-
-static void
-edge_connection_unref (gpointer data)
-{
-  g_rc_box_release_full (data, (GDestroyNotify) edge_connection_clear);
-}
-
-/* The GSocket is gone: its connection is closed, whatever happened to its messages. */
-static void
-edge_connection_socket_gone (gpointer data)
-{
-  edge_connection_release (data);
-  edge_connection_unref (data);
-}
 
 static void
 edge_request_stop_deadline (EdgeRequest *edge)
@@ -103,23 +54,11 @@ edge_request_stop_deadline (EdgeRequest *edge)
 }
 
 static void
-edge_request_busy (EdgeRequest *edge)
-{
-  if (edge->idle.data != NULL)
-    {
-      g_queue_unlink (&edge->server->edge_idle, &edge->idle);
-      edge->idle.data = NULL;
-    }
-}
-
-static void
 edge_request_free (gpointer data)
 {
   EdgeRequest *edge = data;
 
-  edge_request_busy (edge);
   edge_request_stop_deadline (edge);
-  g_clear_pointer (&edge->conn, edge_connection_unref);
   g_free (edge);
 }
 
@@ -149,8 +88,6 @@ edge_refuse (XpzPlatformServer *self,
   g_string_append (answer, "Content-Type: application/json; charset=utf-8\r\n");
   g_string_append_printf (answer, "Content-Length: %zu\r\n", req.response_len);
   g_string_append (answer, "Cache-Control: no-store\r\n");
-  if (status == SOUP_STATUS_SERVICE_UNAVAILABLE)
-    g_string_append (answer, "Retry-After: 1\r\n");
   g_string_append (answer, "Connection: close\r\n\r\n");
   g_string_append_len (answer, req.response, (gssize) req.response_len);
   g_free (req.response);
@@ -179,33 +116,16 @@ edge_refuse (XpzPlatformServer *self,
   g_io_stream_close (stream, NULL, NULL);
 }
 
-/* Closes the connection of @msg at once, answering nothing. */
-static void
-edge_drop (SoupServerMessage *msg)
-{
-  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
-
-  if (stream != NULL)
-    g_io_stream_close (stream, NULL, NULL);
-}
-
 static gboolean
 edge_deadline_cb (gpointer data)
 {
   EdgeRequest *edge = data;
-  XpzPlatformServer *self = edge->server;
   g_autoptr(SoupServerMessage) msg = g_object_ref (edge->msg);
 
   /* returning REMOVE destroys the source; stealing the connection may free @edge */
   g_clear_pointer (&edge->deadline, g_source_unref);
-  edge_request_busy (edge);
-  if (edge->refused)
-    edge_refuse (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", "Too many connections from this address");
-  else
-    {
-      g_debug ("closing a stalled connection");
-      edge_drop (msg);
-    }
+  g_debug ("closing a stalled connection");
+  xpz_platform_drop_connection (msg);
   return G_SOURCE_REMOVE;
 }
 
@@ -246,15 +166,6 @@ got_headers_cb (SoupServerMessage *msg,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length;
 
-  edge_request_busy (edge);
-  if (edge->refused)
-    {
-      g_autoptr(SoupServerMessage) ref = g_object_ref (msg);
-
-      edge_request_stop_deadline (edge);
-      edge_refuse (edge->server, ref, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy", "Too many connections from this address");
-      return;
-    }
   length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
            ? soup_message_headers_get_content_length (headers) : 0;
   if (length > 0 && (guint64) length > (guint64) edge->server->options.max_body_size)
@@ -274,7 +185,6 @@ got_chunk_cb (SoupServerMessage *msg,
 {
   EdgeRequest *edge = data;
 
-  edge_request_busy (edge);
   edge->received += g_bytes_get_size (chunk);
   if (edge->received > (guint64) edge->server->options.max_body_size)
     {
@@ -293,70 +203,13 @@ got_body_cb (SoupServerMessage *msg,
   edge_request_stop_deadline (data);
 }
 
-static void
-edge_request_idle (EdgeRequest *edge)
-{
-  if (edge->idle.data == NULL)
-    {
-      edge->idle.data = edge;
-      g_queue_push_tail_link (&edge->server->edge_idle, &edge->idle);
-    }
-  edge_request_progress (edge);
-}
-
-/* The answer is written: the connection now waits for its next request. (libsoup
- * starts that request only once its first bytes arrive, so the bound of an idle
- * keep-alive connection starts here.) */
-static void
-wrote_body_cb (SoupServerMessage *msg,
-               gpointer           data)
-{
-  edge_request_idle (data);
-}
-
+/* The answer is written (or the connection went): nothing is awaited from the client
+ * until its next request starts. */
 static void
 finished_cb (SoupServerMessage *msg,
              gpointer           data)
 {
-  edge_request_busy (data);
   edge_request_stop_deadline (data);
-}
-
-static void
-disconnected_cb (SoupServerMessage *msg,
-                 gpointer           data)
-{
-  EdgeRequest *edge = data;
-
-  edge_request_busy (edge);
-  edge_request_stop_deadline (edge);
-  if (edge->conn != NULL)
-    edge_connection_release (edge->conn);
-}
-
-/* Closes the connection of @address that has waited longest for its next request
- * (an idle keep-alive connection, or one whose headers are late); FALSE if every
- * connection of @address is busy with a request. */
-static gboolean
-edge_evict_idle (XpzPlatformServer *self,
-                 const char        *address)
-{
-  for (GList *l = self->edge_idle.head; l != NULL; l = l->next)
-    {
-      EdgeRequest *idle = l->data;
-
-      if (idle->conn != NULL && !idle->conn->released && g_str_equal (idle->conn->address, address))
-        {
-          g_autoptr(SoupServerMessage) msg = g_object_ref (idle->msg);
-
-          edge_request_busy (idle);
-          edge_request_stop_deadline (idle);
-          edge_connection_release (idle->conn);
-          edge_drop (msg);
-          return TRUE;
-        }
-    }
-  return FALSE;
 }
 
 static void
@@ -371,55 +224,18 @@ request_started_cb (SoupServer        *soup,
   edge->server = self;
   edge->msg = msg;
   g_object_set_data_full (G_OBJECT (msg), EDGE_REQUEST_KEY, edge, edge_request_free);
-
-  if (socket != NULL)
-    {
-      EdgeConnection *conn = g_object_get_data (G_OBJECT (socket), EDGE_CONNECTION_KEY);
-
-      if (conn == NULL)
-        {
-          /* the first request of a new connection */
-          const char *host = soup_server_message_get_remote_host (msg);
-          guint count;
-
-          conn = g_rc_box_new0 (EdgeConnection);
-          conn->connections = g_hash_table_ref (self->connections);
-          conn->address = g_strdup (host ? host : "");
-          count = GPOINTER_TO_UINT (g_hash_table_lookup (self->connections, conn->address)) + 1;
-          g_hash_table_insert (self->connections, g_strdup (conn->address), GUINT_TO_POINTER (count));
-          g_object_set_data_full (G_OBJECT (socket), EDGE_CONNECTION_KEY, conn, edge_connection_socket_gone);
-          /* past the cap, an idle connection of the same address makes room (as a
-           * client's own connection pool does); if there is none, this one is refused */
-          /* NOT ENFORCED YET: with libsoup 3.2 the idle keep-alive connections of a
-           * SoupSession (which opens a new connection for every POST) are not all seen
-           * as idle, so the platform suite's own clients were refused. Counted only. */
-          if (self->edge_enforce_connection_cap && self->options.max_connections_per_address > 0 &&
-              count > self->options.max_connections_per_address && !edge_evict_idle (self, conn->address))
-            edge->refused = TRUE;
-          /* Each single wait on the socket: a keep-alive connection idle between
-           * requests waits here too, so the bound is longer than the clients' own idle
-           * timeout (the app's is 60 s): the client closes first, and never sends a
-           * request on a connection the server is closing. A request that has started
-           * is bounded by the stall deadline. */
-          if (self->options.stall_timeout > 0)
-            g_socket_set_timeout (socket, MAX (self->options.stall_timeout, EDGE_IDLE_TIMEOUT));
-        }
-      edge->conn = g_rc_box_acquire (conn);
-    }
+  /* Each single wait on the socket: a keep-alive connection idle between requests
+   * waits there too, so the bound is longer than the clients' own idle timeout (the
+   * app's is 60 s): the client closes first, and never sends a request on a connection
+   * the server is closing. A request that has started is bounded by the stall deadline. */
+  if (socket != NULL && self->options.stall_timeout > 0)
+    g_socket_set_timeout (socket, MAX (self->options.stall_timeout, EDGE_IDLE_TIMEOUT));
 
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), edge);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), edge);
   g_signal_connect (msg, "got-body", G_CALLBACK (got_body_cb), edge);
-  g_signal_connect (msg, "wrote-body", G_CALLBACK (wrote_body_cb), edge);
   g_signal_connect (msg, "finished", G_CALLBACK (finished_cb), edge);
-  g_signal_connect (msg, "disconnected", G_CALLBACK (disconnected_cb), edge);
-
-  if (edge->refused)
-    /* answered once the request is read, or at once if it does not come */
-    edge_request_arm (edge, 0);
-  else
-    /* a new connection, or a keep-alive one whose next request has begun to arrive */
-    edge_request_idle (edge);
+  edge_request_progress (edge);
 }
 
 /* Connects the edge's limits to @soup (called by xpz_platform_server_listen()). */

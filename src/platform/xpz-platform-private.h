@@ -45,11 +45,8 @@ struct _XpzPlatformServer
   gboolean            stopping;
   GHashTable         *address_failures;  /* client address → GArray of gint64 times */
 
-  /* Connections (R3.4): open connections per client address. */
-  GHashTable         *connections;     /* client address → GUINT_TO_POINTER (count) */
-  GQueue              edge_idle;       /* connections waiting for a request (xpz-platform-edge.c) */
-  gint                edge_refused_bytes;
-  gboolean            edge_enforce_connection_cap;  /* off: see xpz-platform-edge.c */  /* test hook: body bytes read when the last 413 was sent */
+  /* The network edge (xpz-platform-edge.c) */
+  gint                edge_refused_bytes;  /* test hook: body bytes read when the last 413 was sent */
 
   SoupServer         *soup;
   char               *url;
@@ -304,6 +301,7 @@ const char *xpz_platform_set_verification      (XpzPlatformServer *self,
                                                 gint64             now);
 
 /* employer.c */
+void        xpz_platform_drop_connection       (SoupServerMessage *msg);
 void        xpz_platform_employer_list_jobs    (XpzRequest        *req);
 GArray     *xpz_platform_employer_job_ids      (XpzPlatformDb     *db,
                                                 gint64             employer_id);

@@ -53,7 +53,6 @@ xpz_platform_options_init (XpzPlatformOptions *options)
   options->pwhash_threads = 0;
   options->pwhash_queue = 16;
   options->stall_timeout = 10;
-  options->max_connections_per_address = 32;
   options->faults = NULL;
   options->new_employer_daily_shares = 20;
 }
@@ -95,7 +94,6 @@ xpz_platform_server_finalize (GObject *object)
   g_clear_pointer (&self->sign_in_attempts, g_hash_table_unref);
   g_clear_pointer (&self->address_failures, g_hash_table_unref);
   g_clear_pointer (&self->pwhash_done, g_hash_table_unref);
-  g_clear_pointer (&self->connections, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->pwhash_lock);
   g_cond_clear (&self->pwhash_cond);
@@ -165,7 +163,6 @@ xpz_platform_server_init (XpzPlatformServer *self)
   g_mutex_init (&self->pwhash_lock);
   g_cond_init (&self->pwhash_cond);
   self->pwhash_done = g_hash_table_new (NULL, NULL);
-  self->connections = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 static gboolean
@@ -1404,8 +1401,9 @@ typedef struct
   gboolean           drop;
 } DelayedRequest;
 
-static void
-drop_connection (SoupServerMessage *msg)
+/* Closes the connection of @msg at once, answering nothing. */
+void
+xpz_platform_drop_connection (SoupServerMessage *msg)
 {
   g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
 
@@ -1466,7 +1464,7 @@ server_callback (SoupServer        *soup,
           return;
         case XPZ_FAULT_DROP:
           handle (self, msg, query);
-          drop_connection (msg);
+          xpz_platform_drop_connection (msg);
           return;
         case XPZ_FAULT_DELAY:
           {

@@ -58,8 +58,6 @@ typedef struct
   guint                 pwhash_queue;       /* hashing jobs accepted at once (else 503), default 16 */
   guint                 stall_timeout;      /* seconds for the headers (and an idle keep-alive), then
                                              * between chunks of the body; default 10, 0: none */
-  guint                 max_connections_per_address;  /* open connections per client address, default 32,
-                                                       * 0: no cap */
   const char           *faults;             /* fault-injection spec; NULL: none (see docs) */
   guint                 new_employer_daily_shares;  /* automatic shares: new candidates per 24 h in an
                                                      * employer's first 30 days verified, default 20 */

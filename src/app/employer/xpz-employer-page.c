@@ -657,9 +657,11 @@ set_account (XpzEmployerPage *self,
                                              G_CALLBACK (on_store_changed), self);
   self->verification_id = g_signal_connect_swapped (xpz_account_get_session (account), "notify::verification",
                                                     G_CALLBACK (update_verification), self);
-  /* an operator may have verified the organisation since the session began */
-  xpz_session_refresh_account_async (xpz_account_get_session (account), self->cancellable,
-                                     account_refreshed_cb, NULL);
+  /* An organisation waiting for its verification may have got it since the session
+   * read the account (at sign-in or start-up): read it again then, and only then. */
+  if (g_strcmp0 (xpz_session_get_verification (xpz_account_get_session (account)), "unverified") == 0)
+    xpz_session_refresh_account_async (xpz_account_get_session (account), self->cancellable,
+                                       account_refreshed_cb, NULL);
   on_filters_changed (self);
   gtk_stack_set_visible_child_name (self->stack, "main");
   adw_leaflet_set_visible_child (self->leaflet, self->jobs_pane);
