@@ -754,7 +754,8 @@ apply_response (XpzRequest *req)
     soup_message_headers_replace (headers, "Retry-After", req->retry_after ? req->retry_after : "1");
   if (req->status == SOUP_STATUS_UNAUTHORIZED)
     soup_message_headers_replace (headers, "WWW-Authenticate", "Bearer realm=\"xpertaize\"");
-  soup_server_message_set_status (req->msg, req->status, NULL);
+  /* libsoup 3.2 knows no phrase for 421 (RFC 9110 §15.5.20): it would say "Unknown Error" */
+  soup_server_message_set_status (req->msg, req->status, req->status == 421 ? "Misdirected Request" : NULL);
   if (req->response != NULL && req->status != SOUP_STATUS_NO_CONTENT)
     {
       soup_server_message_set_response (req->msg, "application/json; charset=utf-8", SOUP_MEMORY_TAKE,

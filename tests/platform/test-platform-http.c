@@ -291,6 +291,7 @@ test_host_check (void)
 
       g_assert_nonnull (r);
       g_assert_cmpuint (r->status, ==, 421);
+      g_assert_true (g_str_has_prefix (r->head, "HTTP/1.1 421 Misdirected Request\r\n"));
       g_assert_cmpstr (raw_error_code (r), ==, "misdirected_request");
     }
   {
