@@ -164,10 +164,10 @@ def type_into(app, name, text):
     app.type_into(name, text)
 
 
-def sign_in_app(app, url):
+def sign_in_app(app, url, email=RECRUITER):
     app.click("Sign In")
     app.type_into("Platform Address", url)
-    app.type_into("Email", RECRUITER)
+    app.type_into("Email", email)
     app.type_into("Password", PASSWORD)
     app.click("Sign In to the Platform")
     app.wait_find("Areas", Atspi.Role.LIST, "the areas after signing in")
@@ -306,6 +306,29 @@ def open_demo_job(app):
     click_on(row)
 
 
+def test_unverified_organisation_told_why():
+    """R5.1: an employer whose organisation no operator has verified yet sees why its
+    candidates stay anonymous (the platform tests check that they do)."""
+    platform, url = start_platform()
+    email = "rh@nouvelle-agence.ma"
+    api(url, "POST", "/api/v1/accounts", body={"email": email, "password": PASSWORD, "role": "employer",
+                                               "name": "Salma Idrissi", "company": "Nouvelle Agence"})
+    app = App(settings={"window-width": 1280, "window-height": 860})
+    try:
+        sign_in_app(app, url, email)
+        app.wait_find("Your Organisation Is Not Verified Yet", Atspi.Role.LABEL, "the verification banner")
+        explanation = wait_for(lambda: find_prefix(app, "A platform operator checks that your organisation owns "),
+                               "the banner's explanation")
+        if "nouvelle-agence.ma" not in explanation.get_name():
+            raise TestFailure(f"the banner does not name the domain: {explanation.get_name()!r}")
+        app.screenshot("employer-unverified")
+        if app.quit() != 0:
+            raise TestFailure("unclean exit")
+    finally:
+        app.kill()
+        stop_platform(platform)
+
+
 def test_dark():
     app = App(env={"ADW_DEBUG_COLOR_SCHEME": "prefer-dark"},
               settings={"window-width": 1280, "window-height": 860}, args=["--demo", "recruiter"])
@@ -384,6 +407,7 @@ def test_narrow_360():
 
 
 if __name__ == "__main__":
-    TESTS = [test_post_match_introduce_accepted, test_dark, test_arabic_rtl, test_narrow_360]
+    TESTS = [test_post_match_introduce_accepted, test_unverified_organisation_told_why, test_dark, test_arabic_rtl,
+             test_narrow_360]
     only = os.environ.get("XPZ_TEST_ONLY")
     raise SystemExit(run([t for t in TESTS if not only or t.__name__ == only]))
