@@ -61,6 +61,7 @@ main (int   argc,
   gboolean insecure_http = FALSE;
   g_autofree char *verify_employer = NULL;
   g_autofree char *unverify_employer = NULL;
+  g_autofree char *candidate_handle = NULL;
   g_autofree char *create_operator = NULL;
   gint seed_scale = 0;
   gint64 now = 0;
@@ -89,6 +90,9 @@ main (int   argc,
       "Operator: verify the organisation (email domain) of this employer account, and exit", "EMAIL" },
     { "unverify-employer", 0, 0, G_OPTION_ARG_STRING, &unverify_employer,
       "Operator: revoke the verification of this employer account, and exit", "EMAIL" },
+    { "candidate-handle", 0, 0, G_OPTION_ARG_STRING, &candidate_handle,
+      "Operator: print the handle by which the employer of job JOB names the candidate account ACCOUNT"
+      " (to answer a data-protection request about a match), and exit", "JOB:ACCOUNT" },
     { "create-operator", 0, 0, G_OPTION_ARG_STRING, &create_operator,
       "Create a platform operator account (password read from standard input), and exit", "EMAIL" },
     { "now", 0, 0, G_OPTION_ARG_INT64, &now,
@@ -185,6 +189,22 @@ main (int   argc,
           return 1;
         }
       printf ("%u\n", n);
+      return 0;
+    }
+
+  if (candidate_handle != NULL)
+    {
+      g_auto(GStrv) parts = g_strsplit (candidate_handle, ":", -1);
+      guint64 job = 0, account = 0;
+
+      if (g_strv_length (parts) != 2 ||
+          !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXINT64, &job, NULL) ||
+          !g_ascii_string_to_unsigned (parts[1], 10, 1, (G_GUINT64_CONSTANT (1) << 52) - 1, &account, NULL))
+        {
+          g_printerr ("--candidate-handle takes JOB:ACCOUNT, two ids\n");
+          return 2;
+        }
+      printf ("%" G_GINT64_FORMAT "\n", xpz_platform_server_candidate_handle (server, (gint64) job, (gint64) account));
       return 0;
     }
 

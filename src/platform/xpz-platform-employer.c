@@ -456,7 +456,7 @@ xpz_platform_employer_match_json_with (XpzPlatformServer     *self,
   else
     shared = xpz_platform_share_disclosed (self, c->id, j->employer_id, j->id);
 
-  json_object_set_int_member (candidate, "id", c->id);
+  json_object_set_int_member (candidate, "id", xpz_platform_candidate_handle (self, j->id, c->id));
   json_object_set_member (candidate, "summary", xpz_platform_matcher_summary_json (self->matcher, c, j));
   if (shared)
     {
@@ -566,7 +566,8 @@ xpz_platform_employer_match_append (XpzPlatformServer     *self,
   if (context == NULL || context->job_id != j->id ||
       g_hash_table_contains (context->shared, GSIZE_TO_POINTER ((gsize) c->id)))
     return FALSE;
-  g_string_append_printf (out, "{\"candidate\":{\"id\":%" G_GINT64_FORMAT ",\"summary\":", c->id);
+  g_string_append_printf (out, "{\"candidate\":{\"id\":%" G_GINT64_FORMAT ",\"summary\":",
+                          xpz_platform_candidate_handle (self, j->id, c->id));
   xpz_platform_matcher_summary_append (self->matcher, c, j, out);
   g_string_append_printf (out, "},\"shared\":false,\"job_id\":%" G_GINT64_FORMAT ",\"score\":%u,\"factors\":",
                           j->id, score->total);
@@ -736,7 +737,7 @@ request_introduction (XpzRequest      *req,
   o = json_object_new ();
   json_object_set_int_member (o, "id", id);
   json_object_set_int_member (o, "job_id", j->id);
-  json_object_set_int_member (o, "candidate_id", c->id);
+  json_object_set_int_member (o, "candidate_id", xpz_platform_candidate_handle (req->server, j->id, c->id));
   json_object_set_string_member (o, "status", status ? status : "pending");
   xpz_request_object (req, http_status, o);
 }
@@ -831,13 +832,14 @@ request_match (XpzRequest  *req,
                XpzJobVec  **j,
                XpzScore    *score)
 {
-  gint64 job_id, candidate_id;
+  gint64 job_id, handle;
 
   if ((*j = request_job (req, &job_id)) == NULL)
     return NULL;
-  if (!xpz_request_parse_id (req, 3, &candidate_id))
+  /* the candidate of a path is this job's handle (xpz-platform-handles.c) */
+  if (!xpz_request_parse_id (req, 3, &handle))
     return NULL;
-  return visible_candidate (req, *j, candidate_id, score);
+  return visible_candidate (req, *j, xpz_platform_candidate_from_handle (req->server, job_id, handle), score);
 }
 
 /* GET /jobs */

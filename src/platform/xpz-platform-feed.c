@@ -311,7 +311,8 @@ snapshot_matches (XpzRequest *req,
             }
           if (!employer_match (self, c, j, &context, &score))
             continue;
-          g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, j->id, c->id);
+          g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, j->id,
+                      xpz_platform_candidate_handle (self, j->id, c->id));
           begin_change (changes, "match", id, "upsert");
           g_string_append (changes->buf, ",\"data\":");
           if (!xpz_platform_employer_match_append (self, c, j, &score, &context, changes->buf))
@@ -361,15 +362,18 @@ render_delta (XpzRequest *req,
       XpzJobVec *j;
       XpzCandidateVec *c;
       XpzScore score;
+      /* the stored entity names the account; the employer reads the job's handle */
+      g_autofree char *id = xpz_platform_match_public_id (self, entity);
 
-      if (sscanf (entity, "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, &job_id, &cand_id) != 2)
+      if (id == NULL ||
+          sscanf (entity, "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, &job_id, &cand_id) != 2)
         return;
       j = xpz_platform_matcher_get_job (self->matcher, job_id);
       c = xpz_platform_matcher_get_candidate (self->matcher, cand_id);
       if (j != NULL && j->employer_id == req->account_id && employer_match (self, c, j, NULL, &score))
-        add_change (changes, kind, entity, "upsert", xpz_platform_employer_match_json (self, c, j, &score), NULL);
+        add_change (changes, kind, id, "upsert", xpz_platform_employer_match_json (self, c, j, &score), NULL);
       else
-        add_change (changes, kind, entity, "delete", NULL, NULL);
+        add_change (changes, kind, id, "delete", NULL, NULL);
     }
   else if (g_str_equal (kind, "matches"))
     add_change (changes, kind, entity, "refetch", NULL, "/api/v1/me/matches");

@@ -29,6 +29,7 @@ struct _XpzPlatformServer
   GMutex              clock_lock;
   gint64              fixed_now;   /* 0: the real clock */
   guint8              secret[32];  /* signs change-feed cursors */
+  guint8              handle_key[16];  /* per-job candidate handles (xpz-platform-handles.c) */
   GHashTable         *sign_in_attempts;  /* normalised email → GArray of gint64 times */
   gboolean            pwhash_min;
 
@@ -423,6 +424,18 @@ gboolean           xpz_platform_faults_match   (XpzPlatformFaults *faults,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XpzPlatformFaults, xpz_platform_faults_free)
 
 /* xpz-platform-edge.c: body, stall and connection limits as requests arrive (R3.4) */
+/* Per-job candidate handles (xpz-platform-handles.c) */
+#define XPZ_PLATFORM_HANDLE_MAX ((G_GUINT64_CONSTANT (1) << 52) - 1)
+void    xpz_platform_handles_init          (XpzPlatformServer       *self);
+gint64  xpz_platform_candidate_handle      (const XpzPlatformServer *self,
+                                            gint64                   job_id,
+                                            gint64                   candidate_id);
+gint64  xpz_platform_candidate_from_handle (const XpzPlatformServer *self,
+                                            gint64                   job_id,
+                                            gint64                   handle);
+char   *xpz_platform_match_public_id       (const XpzPlatformServer *self,
+                                            const char              *entity);
+
 void               xpz_platform_edge_attach    (XpzPlatformServer *self,
                                                 SoupServer        *soup);
 

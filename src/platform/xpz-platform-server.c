@@ -241,6 +241,7 @@ xpz_platform_server_new (const char                *db_path,
     return NULL;
   if (!load_secret (self, error))
     return NULL;
+  xpz_platform_handles_init (self);
 
   self->matcher = xpz_platform_matcher_new ();
   xpz_platform_load_matcher (self);

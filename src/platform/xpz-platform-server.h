@@ -107,6 +107,9 @@ gboolean           xpz_platform_server_create_operator         (XpzPlatformServe
                                                                 const char         *email,
                                                                 const char         *password,
                                                                 GError            **error);
+gint64             xpz_platform_server_candidate_handle        (XpzPlatformServer  *self,
+                                                                gint64              job_id,
+                                                                gint64              candidate_id);
 gboolean           xpz_platform_server_set_faults              (XpzPlatformServer  *self,
                                                                 const char         *spec,
                                                                 GError            **error);

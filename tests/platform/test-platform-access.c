@@ -106,7 +106,8 @@ expand (World      *w,
   g_string_replace (s, "{block}", buf, 0);
   g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, job);
   g_string_replace (s, "{job}", buf, 0);
-  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, w->cand_a_id);
+  /* what the employer of @job sees of candidate A: that job's handle */
+  g_snprintf (buf, sizeof buf, "%" G_GINT64_FORMAT, xpz_platform_server_candidate_handle (w->ts->server, job, w->cand_a_id));
   g_string_replace (s, "{cand}", buf, 0);
   return g_string_free (g_steal_pointer (&s), FALSE);
 }
@@ -149,7 +150,8 @@ world_setup (World *w)
   w->job_1 = xpz_test_create_job (w->ts, w->emp_1, SECRET_JOB);
   w->job_2 = xpz_test_create_job (w->ts, w->emp_2, OTHER_JOB);
 
-  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT "/introduction", w->job_1, w->cand_a_id);
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT "/introduction", w->job_1,
+                          xpz_platform_server_candidate_handle (w->ts->server, w->job_1, w->cand_a_id));
   r = xpz_test_request (w->ts, "POST", path, w->emp_1, NULL, NULL);
   g_assert_cmpuint (r->status, ==, 201);
   w->intro = json_object_get_int_member (xpz_test_object (r), "id");
@@ -241,7 +243,8 @@ test_access_matrix (void)
   /* employer 2 sees A (anonymised) on its own job, but never A's document */
   {
     g_autofree char *path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT "/documents/%" G_GINT64_FORMAT,
-                                             w.job_2, w.cand_a_id, w.doc);
+                                             w.job_2, xpz_platform_server_candidate_handle (w.ts->server, w.job_2, w.cand_a_id),
+                                             w.doc);
     XpzTestResponse *r = xpz_test_request (w.ts, "GET", path, w.emp_2, NULL, NULL);
     assert_refused_clean (r, 404, &endpoints[G_N_ELEMENTS (endpoints) - 1], "unshared document via own job");
     xpz_test_response_free (r);
@@ -253,7 +256,8 @@ test_access_matrix (void)
     g_autofree char *doc = g_strdup_printf ("/api/v1/me/documents/%" G_GINT64_FORMAT, w.doc);
     g_autofree char *job = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT, w.job_1);
     g_autofree char *shared_doc = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT "/documents/%" G_GINT64_FORMAT,
-                                                   w.job_1, w.cand_a_id, w.doc);
+                                                   w.job_1, xpz_platform_server_candidate_handle (w.ts->server, w.job_1, w.cand_a_id),
+                                                   w.doc);
     XpzTestResponse *r;
 
     r = xpz_test_request (w.ts, "GET", doc, w.cand_a, NULL, NULL);

@@ -85,7 +85,8 @@ employer_match (Market          *m,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *match = json_array_get_object_element (array, i);
-      if (json_object_get_int_member (json_object_get_object_member (match, "candidate"), "id") == m->candidate_id)
+      if (json_object_get_int_member (json_object_get_object_member (match, "candidate"), "id") ==
+          xpz_platform_server_candidate_handle (m->ts->server, m->job_id, m->candidate_id))
         return match;
     }
   return NULL;
@@ -573,7 +574,8 @@ test_introduction_flow (void)
   gint64 intro;
 
   market_setup (&m, "explicit");
-  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT "/introduction", m.job_id, m.candidate_id);
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT "/introduction",
+                          m.job_id, xpz_platform_server_candidate_handle (m.ts->server, m.job_id, m.candidate_id));
   r = xpz_test_request (m.ts, "POST", path, m.employer, "{\"message\":\"Bonjour\"}", NULL);
   g_assert_cmpuint (r->status, ==, 201);
   assert_no_secrets (r->body);
@@ -678,7 +680,8 @@ test_block (void)
 
   g_assert_null (employer_match (&m, &theirs));
   assert_no_secrets (theirs->body);
-  match_path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, m.job_id, m.candidate_id);
+  match_path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT,
+                          m.job_id, xpz_platform_server_candidate_handle (m.ts->server, m.job_id, m.candidate_id));
   r = xpz_test_request (m.ts, "GET", match_path, m.employer, NULL, NULL);
   g_assert_cmpuint (r->status, ==, 404);
   xpz_test_response_free (r);
@@ -847,7 +850,8 @@ test_export_complete (void)
   g_assert_cmpstr (json_object_get_string_member (xpz_test_object (r), "content_type"), ==, "application/pdf");
   xpz_test_response_free (r);
 
-  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, m.job_id, m.candidate_id);
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT,
+                          m.job_id, xpz_platform_server_candidate_handle (m.ts->server, m.job_id, m.candidate_id));
   r = xpz_test_request (m.ts, "PUT", path, m.employer, "{\"stage\":\"interviewing\",\"note\":\"Strong Django, call Monday\"}", NULL);
   g_assert_cmpuint (r->status, ==, 200);
   xpz_test_response_free (r);
@@ -1321,7 +1325,8 @@ test_unverified_employer_gets_no_identity (void)
   fake = xpz_test_signup (m.ts, "recruiter@fake-corp.ma", "employer", "Fake", "Fake Corp", NULL);
   job = xpz_test_create_job (m.ts, fake, JOB_JSON);
   g_assert_cmpuint (count_shares (&m), ==, 1);   /* nothing new for the unverified employer */
-  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, job, m.candidate_id);
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT,
+                          job, xpz_platform_server_candidate_handle (m.ts->server, job, m.candidate_id));
   r = xpz_test_request (m.ts, "GET", path, fake, NULL, NULL);
   g_assert_cmpuint (r->status, ==, 200);
   g_assert_false (json_object_get_boolean_member (xpz_test_object (r), "shared"));
@@ -1388,7 +1393,8 @@ test_operator_api_verifies (void)
   operator = xpz_test_sign_in (m.ts, "dpo@xpertaize.ma", "operator-pass-phrase");
   g_assert_nonnull (operator);
   path = g_strdup_printf ("/api/v1/operator/employers/%" G_GINT64_FORMAT "/verification", fake_id);
-  match = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, job, m.candidate_id);
+  match = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT,
+                          job, xpz_platform_server_candidate_handle (m.ts->server, job, m.candidate_id));
 
   /* nobody but an operator: no token, a candidate's, an employer's */
   r = xpz_test_request (m.ts, "GET", "/api/v1/operator/employers", NULL, NULL, NULL);
@@ -1536,7 +1542,8 @@ test_operator_cli_on_running_server (void)
   market_setup (&m, "automatic");
   fake = xpz_test_signup (m.ts, "rh@cli-corp.ma", "employer", "Cli", "Cli Corp", NULL);
   job = xpz_test_create_job (m.ts, fake, JOB_JSON);
-  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, job, m.candidate_id);
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT,
+                          job, xpz_platform_server_candidate_handle (m.ts->server, job, m.candidate_id));
 
   out = run_platform_cli ("a long operator pass phrase\n", &status, "--db", m.ts->db_path,
                           "--create-operator", "ops@xpertaize.ma", NULL);
@@ -1611,8 +1618,10 @@ test_domain_block_covers_subdomains (void)
                         "{\"domain\":\"Atlas-Digital.Demo.MA.\"}", NULL);
   g_assert_cmpuint (r->status, ==, 201);
   xpz_test_response_free (r);
-  sub_path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, sub_job, m.candidate_id);
-  evil_path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, evil_job, m.candidate_id);
+  sub_path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT,
+                          sub_job, xpz_platform_server_candidate_handle (m.ts->server, sub_job, m.candidate_id));
+  evil_path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT,
+                          evil_job, xpz_platform_server_candidate_handle (m.ts->server, evil_job, m.candidate_id));
   r = xpz_test_request (m.ts, "GET", sub_path, sub, NULL, NULL);
   g_assert_cmpuint (r->status, ==, 404);
   xpz_test_response_free (r);

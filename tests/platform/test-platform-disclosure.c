@@ -299,8 +299,12 @@ test_unlisted_unreachable (void)
   job_id = probe_job (&p, 15000, 19000);
   g_assert_cmpuint (n_listed (&p, job_id), ==, 0);
   /* the same 404 as a candidate who does not exist */
+  assert_reachability (&p, job_id, xpz_platform_server_candidate_handle (p.ts->server, job_id, p.candidate_id),
+                       404, "not_found");
+  assert_reachability (&p, job_id, xpz_platform_server_candidate_handle (p.ts->server, job_id, p.candidate_id + 1000),
+                       404, "not_found");
+  /* nor by her account id */
   assert_reachability (&p, job_id, p.candidate_id, 404, "not_found");
-  assert_reachability (&p, job_id, p.candidate_id + 1000, 404, "not_found");
   intros = xpz_test_request (p.ts, "GET", "/api/v1/me/introductions", p.candidate, NULL, NULL);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (xpz_test_object (intros), "introductions")), ==, 0);
   probe_teardown (&p);
@@ -332,6 +336,147 @@ test_unlisted_unreachable (void)
     for (guint i = 0; i < json_array_get_length (changes); i++)
       g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (changes, i), "kind"), !=, "match");
   }
+  probe_teardown (&p);
+}
+
+/* The only listed match of @job_id, and its candidate's handle. */
+static gint64
+only_handle (Probe  *p,
+             gint64  job_id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches", job_id);
+  g_autoptr(XpzTestResponse) r = xpz_test_request (p->ts, "GET", path, p->employer, NULL, NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (xpz_test_array (r)), ==, 1);
+  return json_object_get_int_member (json_object_get_object_member (
+           json_array_get_object_element (xpz_test_array (r), 0), "candidate"), "id");
+}
+
+/* Employers see per-job candidate handles that cannot be linked across jobs until a
+ * share (issue 14 §2): the same candidate, listed by two jobs of one employer, is two
+ * unrelated numbers, neither of them her account id, wherever the employer reads her. */
+static void
+test_per_job_handles (void)
+{
+  XpzPlatformOptions options;
+  Probe p;
+  gint64 job_a, job_b, handle_a, handle_b;
+  g_autofree char *needle = NULL;
+  g_autofree char *id_a = NULL;
+  g_autofree char *id_b = NULL;
+  g_autofree char *cross = NULL;
+  g_autofree char *own = NULL;
+  g_autofree char *intro = NULL;
+  g_autoptr(XpzTestResponse) feed = NULL;
+  g_autoptr(XpzTestResponse) wrong = NULL;
+  g_autoptr(XpzTestResponse) right = NULL;
+  g_autoptr(XpzTestResponse) asked = NULL;
+  g_autoptr(XpzPlatformServer) again = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *changes;
+  guint seen = 0;
+
+  xpz_platform_options_init (&options);
+  options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
+  probe_setup (&p, &options);
+  job_a = probe_job (&p, 15000, 19000);
+  job_b = probe_job (&p, 15000, 19000);
+
+  handle_a = only_handle (&p, job_a);
+  handle_b = only_handle (&p, job_b);
+  g_assert_cmpint (handle_a, !=, handle_b);
+  g_assert_cmpint (handle_a, !=, p.candidate_id);
+  g_assert_cmpint (handle_b, !=, p.candidate_id);
+  /* exact in every JSON reader (below 2^53), and never 0 */
+  g_assert_cmpint (handle_a, >, 0);
+  g_assert_cmpint (handle_a, <, G_GINT64_CONSTANT (1) << 53);
+  g_assert_cmpint (handle_b, >, 0);
+  g_assert_cmpint (handle_b, <, G_GINT64_CONSTANT (1) << 53);
+
+  /* one job's handle means nothing in the other job, and her account id nothing at all */
+  cross = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, job_b, handle_a);
+  wrong = xpz_test_request (p.ts, "GET", cross, p.employer, NULL, NULL);
+  g_assert_cmpuint (wrong->status, ==, 404);
+  assert_reachability (&p, job_a, p.candidate_id, 404, "not_found");
+  own = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, job_b, handle_b);
+  right = xpz_test_request (p.ts, "GET", own, p.employer, NULL, NULL);
+  g_assert_cmpuint (right->status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (xpz_test_object (right), "candidate"), "id"),
+                   ==, handle_b);
+
+  /* the introduction names her by the job's handle */
+  intro = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT "/introduction", job_a, handle_a);
+  asked = xpz_test_request (p.ts, "POST", intro, p.employer, "{}", NULL);
+  g_assert_cmpuint (asked->status, ==, 201);
+  g_assert_cmpint (json_object_get_int_member (xpz_test_object (asked), "candidate_id"), ==, handle_a);
+
+  /* the change feed (snapshot, then the introduction's delta) uses the same handles */
+  feed = xpz_test_request (p.ts, "GET", "/api/v1/changes", p.employer, NULL, NULL);
+  g_assert_cmpuint (feed->status, ==, 200);
+  id_a = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, job_a, handle_a);
+  id_b = g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, job_b, handle_b);
+  changes = json_object_get_array_member (xpz_test_object (feed), "changes");
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    {
+      JsonObject *change = json_array_get_object_element (changes, i);
+      const char *id = json_object_get_string_member (change, "id");
+
+      if (!g_str_equal (json_object_get_string_member (change, "kind"), "match"))
+        continue;
+      g_assert_true (g_str_equal (id, id_a) || g_str_equal (id, id_b));
+      g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (
+                         json_object_get_object_member (change, "data"), "candidate"), "id"),
+                       ==, g_str_equal (id, id_a) ? handle_a : handle_b);
+      seen++;
+    }
+  g_assert_cmpuint (seen, ==, 2);
+  {
+    g_autofree char *since = g_strdup_printf ("/api/v1/changes?since=%s",
+                                              json_object_get_string_member (xpz_test_object (feed), "cursor"));
+    g_autoptr(XpzTestResponse) delta = NULL;
+    g_autoptr(XpzTestResponse) accept = NULL;
+    g_autofree char *accept_path = g_strdup_printf ("/api/v1/me/introductions/%" G_GINT64_FORMAT "/accept",
+                                                    json_object_get_int_member (xpz_test_object (asked), "id"));
+    gboolean found = FALSE;
+
+    accept = xpz_test_request (p.ts, "POST", accept_path, p.candidate, NULL, NULL);
+    g_assert_cmpuint (accept->status, ==, 200);
+    delta = xpz_test_request (p.ts, "GET", since, p.employer, NULL, NULL);
+    g_assert_cmpuint (delta->status, ==, 200);
+    changes = json_object_get_array_member (xpz_test_object (delta), "changes");
+    for (guint i = 0; i < json_array_get_length (changes); i++)
+      {
+        JsonObject *change = json_array_get_object_element (changes, i);
+
+        if (!g_str_equal (json_object_get_string_member (change, "kind"), "match"))
+          continue;
+        g_assert_cmpstr (json_object_get_string_member (change, "id"), ==, id_a);
+        /* shared now: who she is may be read, the handle stays the job's */
+        g_assert_true (json_object_get_boolean_member (json_object_get_object_member (change, "data"), "shared"));
+        found = TRUE;
+      }
+    g_assert_true (found);
+  }
+
+  /* her account id appears in nothing the employer read about her */
+  needle = g_strdup_printf ("\"candidate\":{\"id\":%" G_GINT64_FORMAT ",", p.candidate_id);
+  g_assert_null (strstr (feed->body, needle));
+  g_assert_null (strstr (right->body, needle));
+  g_free (needle);
+  /* (the same pattern finds the handle: the check above reads the right place) */
+  needle = g_strdup_printf ("\"candidate\":{\"id\":%" G_GINT64_FORMAT ",", handle_b);
+  g_assert_nonnull (strstr (right->body, needle));
+  g_assert_nonnull (strstr (feed->body, needle));
+  g_free (needle);
+  needle = g_strdup_printf ("\"candidate_id\":%" G_GINT64_FORMAT ",", p.candidate_id);
+  g_assert_null (strstr (asked->body, needle));
+
+  /* the handles outlive a restart: the key comes from the database's secret */
+  again = xpz_platform_server_new (p.ts->db_path, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (xpz_platform_server_candidate_handle (again, job_a, p.candidate_id), ==, handle_a);
+  g_assert_cmpint (xpz_platform_server_candidate_handle (again, job_b, p.candidate_id), ==, handle_b);
   probe_teardown (&p);
 }
 
@@ -461,6 +606,7 @@ main (int argc, char **argv)
   g_test_add_func ("/platform/R5.2/explicit-mode-no-numeric-leak", test_explicit_no_numeric_leak);
   g_test_add_func ("/platform/R3.1/absurd-job-terms-refused", test_absurd_job_terms);
   g_test_add_func ("/platform/R3.1/unlisted-candidate-unreachable", test_unlisted_unreachable);
+  g_test_add_func ("/platform/R3.1/per-job-handles-unlinkable-until-share", test_per_job_handles);
   g_test_add_func ("/platform/R3.5/fake-accounts-do-not-unlock-band", test_fake_accounts_do_not_unlock_band);
   g_test_add_func ("/platform/R3.5/suppressed-bands-not-named", test_suppressed_bands_not_named);
   g_test_add_func ("/platform/R3.5/insight-queries-rate-limited", test_insights_rate_limited);

@@ -158,7 +158,8 @@ test_property (void)
     }
 
   /* the control candidate accepts an introduction */
-  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT "/introduction", job, control_id);
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT "/introduction", job,
+                          xpz_platform_server_candidate_handle (ts->server, job, control_id));
   r = xpz_test_request (ts, "POST", path, employer, NULL, NULL);
   g_assert_cmpuint (r->status, ==, 201);
   intro = json_object_get_int_member (xpz_test_object (r), "id");
@@ -181,7 +182,8 @@ test_property (void)
   for (guint i = 0; i < ids->len; i++)
     {
       gint64 id = g_array_index (ids, gint64, i);
-      g_autofree char *one = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, job, id);
+      g_autofree char *one = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT, job,
+                                              xpz_platform_server_candidate_handle (ts->server, job, id));
       g_autofree char *intro_path = g_strdup_printf ("%s/introduction", one);
 
       r = xpz_test_request (ts, "GET", one, employer, NULL, NULL);

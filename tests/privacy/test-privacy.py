@@ -56,6 +56,13 @@ class Platform:
         return self.call("POST", "/api/v1/sessions", body={"email": email,
                                                            "password": PASSWORD})["access_token"]
 
+    def handle(self, job_id, account_id):
+        """What the employer of job_id calls the candidate account_id (a per-job handle),
+        asked of the operator command on the same database."""
+        out = subprocess.run([PLATFORM, "--db", self.db, "--candidate-handle", f"{job_id}:{account_id}"],
+                             check=True, capture_output=True, text=True).stdout
+        return int(out.strip())
+
     def stop(self):
         self.proc.terminate()
         self.proc.wait()
@@ -207,8 +214,9 @@ def matches_of(platform, token, job_id):
 
 
 def candidate_match(platform, token, job_id, candidate_id):
+    handle = platform.handle(job_id, candidate_id)
     for m in matches_of(platform, token, job_id):
-        if m["candidate"]["id"] == candidate_id:
+        if m["candidate"]["id"] == handle:
             return m
     return None
 
