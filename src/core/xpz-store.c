@@ -586,6 +586,17 @@ static const char * const migrations[] = {
   "ALTER TABLE match_v7 RENAME TO match;"
   "CREATE INDEX match_ranked ON match (job_id, points DESC, id, candidate_id, shared, stage);"
   "CREATE INDEX match_ranked_candidate ON match (candidate_id, points DESC, id);",
+
+  /* 8: the platform names an employer's candidates by per-job handles (issue 14: a
+   * person matched by two jobs is not linkable across them until a share). What the
+   * employer area cached under the old ids is forgotten, as after a 410 from the change
+   * feed, and comes back under the handles with the next sync: the feed's cursor, every
+   * match and every candidate that came from the platform. The employer's own jobs and
+   * the outbox stay; a queued stage or note for a match under its old id is refused by
+   * the platform and parked for the user, its text kept. */
+  "DELETE FROM sync_cursor WHERE resource = 'changes';"
+  "DELETE FROM match;"
+  "DELETE FROM candidate WHERE remote_id IS NOT NULL;",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == XPZ_STORE_SCHEMA_VERSION);

@@ -7,7 +7,7 @@
 G_BEGIN_DECLS
 
 /* The schema version this build knows (PRAGMA user_version). */
-#define XPZ_STORE_SCHEMA_VERSION 7
+#define XPZ_STORE_SCHEMA_VERSION 8
 
 #define XPZ_STORE_ERROR (xpz_store_error_quark ())
 

@@ -189,7 +189,6 @@ typedef struct
   GString      *explanation;       /* write_employer_match()'s buffer */
 } Apply;
 
-static void sql_merge_skills (sqlite3_context *context, int argc, sqlite3_value **argv);
 
 /* What the candidate area reloads after a page (its own data, fetched on demand). */
 enum
@@ -262,8 +261,6 @@ prepare_all (Apply   *a,
     { &a->read_setting, "SELECT value FROM privacy_setting WHERE key = ?1" },
   };
 
-  sqlite3_create_function (a->db, "xpz_merge_skills", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                           NULL, sql_merge_skills, NULL, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)
     {
       int rc = sqlite3_prepare_v2 (a->db, all[i].sql, -1, all[i].stmt, NULL);
@@ -407,7 +404,7 @@ employer_stmt (Apply         *a,
       "INSERT INTO candidate (remote_id, headline, skills, location, updated_at, years, seniority)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (remote_id) DO UPDATE SET"
       " headline = excluded.headline,"
-      " skills = xpz_merge_skills (candidate.skills, excluded.skills),"
+      " skills = excluded.skills,"
       " location = excluded.location,"
       " updated_at = excluded.updated_at, years = excluded.years, seniority = excluded.seniority"
       " RETURNING id, full_name IS NOT NULL OR email IS NOT NULL OR phone IS NOT NULL"
@@ -642,47 +639,23 @@ forget_job (Apply       *a,
   return exec_stmt (a->db, stmt, error);
 }
 
-/* The skills known of a candidate: each job's summary lists only the skills that job
- * asks for, so the candidate's row keeps the union. */
+/* The skills of a summary ("A, B, …"), each once (compared case-folded), in their order. */
 static char *
-merge_skills (const char *known,
-              const char *more)
+unique_skills (const char *skills)
 {
-  g_auto (GStrv) a = g_strsplit (known != NULL ? known : "", ", ", -1);
-  g_auto (GStrv) b = g_strsplit (more != NULL ? more : "", ", ", -1);
+  g_auto (GStrv) list = g_strsplit (skills != NULL ? skills : "", ", ", -1);
   g_autoptr (GString) text = g_string_new (NULL);
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  GStrv lists[] = { a, b };
 
-  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
-    for (guint i = 0; lists[l][i] != NULL; i++)
-      {
-        char *folded;
-
-        if (*lists[l][i] == '\0')
-          continue;
-        folded = g_utf8_casefold (lists[l][i], -1);
-        if (!g_hash_table_add (seen, folded))
-          continue;
-        if (text->len > 0)
-          g_string_append (text, ", ");
-        g_string_append (text, lists[l][i]);
-      }
+  for (guint i = 0; list[i] != NULL; i++)
+    {
+      if (*list[i] == '\0' || !g_hash_table_add (seen, g_utf8_casefold (list[i], -1)))
+        continue;
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      g_string_append (text, list[i]);
+    }
   return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
-}
-
-static void
-sql_merge_skills (sqlite3_context  *context,
-                  int               argc,
-                  sqlite3_value   **argv)
-{
-  char *merged = merge_skills ((const char *) sqlite3_value_text (argv[0]),
-                               (const char *) sqlite3_value_text (argv[1]));
-
-  if (merged != NULL)
-    sqlite3_result_text (context, merged, -1, g_free);
-  else
-    sqlite3_result_null (context);
 }
 
 static const char *
@@ -734,9 +707,9 @@ apply_candidate (Apply       *a,
   if (remote_id == NULL)
     return 0;
 
-  /* One statement: a known candidate keeps the union of the skills each job asked for
-   * (xpz_merge_skills() in SQL), and the row's id comes back with it. */
-  merged = merge_skills (NULL, skills);
+  /* One statement, and the row's id comes back with it. The candidate is this job's
+   * handle (the platform gives each job its own): the summary replaces what was known. */
+  merged = unique_skills (skills);
   if ((stmt = employer_stmt (a, EMPLOYER_UPSERT_CANDIDATE, error)) == NULL)
     return -1;
   sqlite3_bind_text (stmt, 1, remote_id, -1, SQLITE_TRANSIENT);
@@ -1169,7 +1142,7 @@ span_one_of (const XpzJsonSpan  *span,
   return NULL;
 }
 
-/* merge_skills (NULL, skills_text ()) of a summary's skills, built in @text, without the
+/* unique_skills (skills_text ()) of a summary's skills, built in @text, without the
  * splitting and case folding when the names make it needless (plain ASCII, none empty,
  * none holding the ", " separator, no two alike). */
 static void
@@ -1223,7 +1196,7 @@ summary_skills (const XpzJsonSpan *skills,
     }
   if (!plain)
     {
-      g_autofree char *merged = merge_skills (NULL, text->str);
+      g_autofree char *merged = unique_skills (text->str);
 
       g_string_assign (text, merged != NULL ? merged : "");
     }

@@ -264,30 +264,54 @@ raw_exec (const char *path,
   return rc;
 }
 
-/* Migration 7 rebuilds the match table (CHECKs without IN lists, two redundant indexes
- * gone): a version-6 database keeps every match, note and answer, and the same values
- * are refused as before. */
-static void
-test_migrations_v6_matches (void)
+/* One integer read on a connection of its own (the store closed). */
+static gint64
+raw_int (const char *path,
+         const char *sql)
 {
-  g_autoptr(XpzStore) store = xpz_store_new ("migrate-v6-matches");
-  g_autoptr(GBytes) key = test_key ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "core", "store-v1.db", NULL);
-  g_autofree char *path = g_strdup (xpz_store_get_path (store));
-  gint64 kept;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
 
-  /* A version-6 database, made from the first released one by migrations 2 to 6
-   * themselves, with matches in it. */
-  test_copy_file (fixture, path);
-  for (int version = 2; version <= 6; version++)
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* Migrations 2 … @to, run on @path by their own SQL. */
+static void
+raw_migrate (const char *path,
+             int         from,
+             int         to)
+{
+  for (int version = from; version <= to; version++)
     {
       g_autofree char *sql = g_strdup_printf ("BEGIN; %s; PRAGMA user_version = %d; COMMIT;",
                                               xpz_store_migration_sql (version), version);
 
       g_assert_cmpint (raw_exec (path, sql), ==, SQLITE_OK);
     }
-  g_assert_cmpint (file_user_version (path), ==, 6);
+  g_assert_cmpint (file_user_version (path), ==, to);
+}
+
+/* Migration 7 rebuilds the match table (CHECKs without IN lists, two redundant indexes
+ * gone): a version-6 database keeps every match, note and answer, and the same values
+ * are refused as before. */
+static void
+test_migrations_v6_matches (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("xpz-migrate-v6-XXXXXX", NULL);
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "core", "store-v1.db", NULL);
+  g_autofree char *path = g_build_filename (dir, "store.db", NULL);
+
+  /* A version-6 database, made from the first released one by migrations 2 to 6
+   * themselves, with matches in it; then migration 7. */
+  test_copy_file (fixture, path);
+  raw_migrate (path, 2, 6);
   g_assert_cmpint (raw_exec (path,
     "INSERT INTO job (id, remote_id, title) VALUES (7, '7', 'Data engineer');"
     "INSERT INTO candidate (id, remote_id, headline) VALUES (11, '11', 'senior'), (12, '12', 'mid');"
@@ -296,30 +320,25 @@ test_migrations_v6_matches (void)
     "  VALUES (3, '7:11', 7, 11, 0.9, '{\"factors\":[]}', 100, 90, 'offer', x'00ff10', 1,"
     "          'accepted', 'Hello', 200),"
     "         (4, '7:12', 7, 12, 0.5, '{}', 100, 50, 'new', NULL, 0, NULL, NULL, NULL);"), ==, SQLITE_OK);
+  raw_migrate (path, 7, 7);
 
-  xpz_store_open (store, key, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, 7);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM match"), ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM match WHERE id = 3 AND remote_id = '7:11'"
-                                     " AND job_id = 7 AND candidate_id = 11 AND score = 0.9"
-                                     " AND explanation = '{\"factors\":[]}' AND created_at = 100"
-                                     " AND points = 90 AND stage = 'offer' AND note = x'00ff10'"
-                                     " AND shared = 1 AND intro_status = 'accepted'"
-                                     " AND intro_message = 'Hello' AND intro_at = 200"), ==, 1);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM match WHERE id = 4 AND note IS NULL"
-                                     " AND intro_status IS NULL AND stage = 'new'"), ==, 1);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'match'"
-                                     " AND name IN ('match_by_job', 'match_by_candidate')"), ==, 0);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'match'"
-                                     " AND name IN ('match_ranked', 'match_ranked_candidate')"), ==, 2);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM match"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM match WHERE id = 3 AND remote_id = '7:11'"
+                                  " AND job_id = 7 AND candidate_id = 11 AND score = 0.9"
+                                  " AND explanation = '{\"factors\":[]}' AND created_at = 100"
+                                  " AND points = 90 AND stage = 'offer' AND note = x'00ff10'"
+                                  " AND shared = 1 AND intro_status = 'accepted'"
+                                  " AND intro_message = 'Hello' AND intro_at = 200"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM match WHERE id = 4 AND note IS NULL"
+                                  " AND intro_status IS NULL AND stage = 'new'"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'match'"
+                                  " AND name IN ('match_by_job', 'match_by_candidate')"), ==, 0);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sqlite_schema WHERE tbl_name = 'match'"
+                                  " AND name IN ('match_ranked', 'match_ranked_candidate')"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
   /* the foreign keys still cascade */
-  g_assert_true (xpz_store_delete_candidate (store, 12, &error));
-  g_assert_no_error (error);
-  kept = query_int (store, "SELECT count(*) FROM match");
-  g_assert_cmpint (kept, ==, 1);
-  xpz_store_close (store);
+  g_assert_cmpint (raw_exec (path, "DELETE FROM candidate WHERE id = 12"), ==, SQLITE_OK);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM match"), ==, 1);
 
   /* what the old CHECKs refused is still refused */
   g_assert_cmpint (raw_exec (path, "UPDATE match SET stage = 'archived'"), ==, SQLITE_CONSTRAINT_CHECK);
@@ -329,6 +348,46 @@ test_migrations_v6_matches (void)
   g_assert_cmpint (raw_exec (path, "UPDATE match SET points = 101"), ==, SQLITE_CONSTRAINT_CHECK);
   g_assert_cmpint (raw_exec (path, "UPDATE match SET stage = 'hired', intro_status = NULL,"
                                    " shared = 0"), ==, SQLITE_OK);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* Migration 8: the platform's candidate ids became per-job handles. A version-7
+ * database forgets what the employer area cached under the old ids (matches, the
+ * platform's candidates, the feed's cursor, so the next sync starts from a snapshot)
+ * and keeps the employer's own jobs, local candidates and the outbox. */
+static void
+test_migrations_v7_handles (void)
+{
+  g_autoptr(XpzStore) store = xpz_store_new ("migrate-v7-handles");
+  g_autoptr(GBytes) key = test_key ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "core", "store-v1.db", NULL);
+  g_autofree char *path = g_strdup (xpz_store_get_path (store));
+
+  test_copy_file (fixture, path);
+  raw_migrate (path, 2, 7);
+  g_assert_cmpint (raw_exec (path,
+    "INSERT INTO job (id, remote_id, title) VALUES (7, '7', 'Data engineer');"
+    "INSERT INTO candidate (id, remote_id, headline) VALUES (11, '11', 'senior'), (12, NULL, 'typed by hand');"
+    "INSERT INTO match (id, remote_id, job_id, candidate_id, score, created_at, points)"
+    "  VALUES (3, '7:11', 7, 11, 0.9, 100, 90);"
+    "INSERT INTO sync_cursor (resource, cursor, updated_at) VALUES ('changes', 'c1', 100);"
+    "INSERT INTO outbox (op, path, body, idempotency_key, created_at)"
+    "  VALUES ('PUT', '/api/v1/jobs/7/matches/11', x'0102', 'k-1', 100);"), ==, SQLITE_OK);
+
+  xpz_store_open (store, key, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (query_int (store, "PRAGMA user_version"), ==, 8);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM match"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM candidate WHERE remote_id IS NOT NULL"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM candidate_fts WHERE rowid = 11"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sync_cursor WHERE resource = 'changes'"), ==, 0);
+  /* kept */
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM candidate WHERE id = 12"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM job WHERE id = 7"), ==, 1);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM outbox WHERE idempotency_key = 'k-1'"
+                                     " AND body = x'0102'"), ==, 1);
 }
 
 /* --- Bad input --------------------------------------------------------- */
@@ -783,6 +842,7 @@ main (int   argc,
   g_test_add_func ("/store/migrations/from-v1", test_migrations_from_v1);
   g_test_add_func ("/store/migrations/backup-removed", test_migrations_backup_removed);
   g_test_add_func ("/store/migrations/v6-matches-kept", test_migrations_v6_matches);
+  g_test_add_func ("/store/migrations/v7-per-job-handles", test_migrations_v7_handles);
   g_test_add_func ("/store/bad-input/not-sqlite", test_bad_not_sqlite);
   g_test_add_func ("/store/bad-input/corrupt-pages", test_bad_corrupt_pages);
   g_test_add_func ("/store/bad-input/newer-version", test_bad_newer_version);

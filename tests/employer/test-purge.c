@@ -414,7 +414,9 @@ test_declined_introduction_tracked (Fixture       *f,
                                                       NULL, NULL);
 
     path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT "/introduction",
-                            f->job_id, json_object_get_int_member (xpz_test_object (me), "id"));
+                            f->job_id,
+                            xpz_platform_server_candidate_handle (f->ts->server, f->job_id,
+                                                                  json_object_get_int_member (xpz_test_object (me), "id")));
   }
   requested = xpz_test_request (f->ts, "POST", path, f->employer, "{\"message\":\"Hello\"}", NULL);
   g_assert_cmpuint (requested->status, ==, 201);

@@ -792,9 +792,12 @@ test_pull_news (Fixture       *f,
   g_assert_no_error (w.error);
   jobs = api (recruiter, "GET", "/api/v1/jobs", NULL, NULL, NULL);
   job = json_array_get_object_element (json_node_get_array (xpz_api_response_get_body (jobs)), 0);
-  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%s/introduction",
+  /* the recruiter names the candidate by the job's handle for her */
+  path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches/%" G_GINT64_FORMAT "/introduction",
                           json_object_get_int_member (job, "id"),
-                          xpz_session_get_account_id (f->session));
+                          xpz_platform_server_candidate_handle (f->platform, json_object_get_int_member (job, "id"),
+                                                                g_ascii_strtoll (xpz_session_get_account_id (f->session),
+                                                                                 NULL, 10)));
   intro = api (recruiter, "POST", path, "{\"message\":\"Would you like to talk?\"}", NULL, NULL);
   g_assert_cmpuint (xpz_api_response_get_status (intro), <, 300);
   pull (f);
