@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#define G_LOG_DOMAIN "xpz-platform"
+
 #include <stdio.h>
 
 #include <sodium.h>
