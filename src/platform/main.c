@@ -199,7 +199,7 @@ main (int   argc,
 
       if (g_strv_length (parts) != 2 ||
           !g_ascii_string_to_unsigned (parts[0], 10, 1, G_MAXINT64, &job, NULL) ||
-          !g_ascii_string_to_unsigned (parts[1], 10, 1, (G_GUINT64_CONSTANT (1) << 52) - 1, &account, NULL))
+          !g_ascii_string_to_unsigned (parts[1], 10, 1, XPZ_PLATFORM_HANDLE_MAX, &account, NULL))
         {
           g_printerr ("--candidate-handle takes JOB:ACCOUNT, two ids\n");
           return 2;

@@ -362,12 +362,14 @@ render_delta (XpzRequest *req,
       XpzJobVec *j;
       XpzCandidateVec *c;
       XpzScore score;
-      /* the stored entity names the account; the employer reads the job's handle */
-      g_autofree char *id = xpz_platform_match_public_id (self, entity);
+      char id[48];
 
-      if (id == NULL ||
-          sscanf (entity, "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, &job_id, &cand_id) != 2)
+      if (sscanf (entity, "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, &job_id, &cand_id) != 2 ||
+          cand_id <= 0 || (guint64) cand_id > XPZ_PLATFORM_HANDLE_MAX)
         return;
+      /* the stored entity names the account; the employer reads the job's handle */
+      g_snprintf (id, sizeof id, "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, job_id,
+                  xpz_platform_candidate_handle (self, job_id, cand_id));
       j = xpz_platform_matcher_get_job (self->matcher, job_id);
       c = xpz_platform_matcher_get_candidate (self->matcher, cand_id);
       if (j != NULL && j->employer_id == req->account_id && employer_match (self, c, j, NULL, &score))

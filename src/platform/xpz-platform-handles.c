@@ -3,8 +3,6 @@
 
 #define G_LOG_DOMAIN "xpz-platform"
 
-#include <stdio.h>
-
 #include <sodium.h>
 
 #include "xpz-platform-private.h"
@@ -148,22 +146,6 @@ xpz_platform_candidate_from_handle (const XpzPlatformServer *self,
   while (id == 0)
     id = decipher (self, job_id, id);
   return (gint64) id;
-}
-
-/* The feed's public id of an employer's match "job:candidate" (@entity is the stored,
- * internal one, with the account id). NULL if @entity is not one. */
-char *
-xpz_platform_match_public_id (const XpzPlatformServer *self,
-                              const char              *entity)
-{
-  gint64 job_id = 0, candidate_id = 0;
-  char tail;
-
-  if (sscanf (entity, "%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT "%c", &job_id, &candidate_id, &tail) != 2 ||
-      candidate_id <= 0 || (guint64) candidate_id > XPZ_PLATFORM_HANDLE_MAX)
-    return NULL;
-  return g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, job_id,
-                          xpz_platform_candidate_handle (self, job_id, candidate_id));
 }
 
 /**

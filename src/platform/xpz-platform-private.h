@@ -425,7 +425,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (XpzPlatformFaults, xpz_platform_faults_free)
 
 /* xpz-platform-edge.c: body, stall and connection limits as requests arrive (R3.4) */
 /* Per-job candidate handles (xpz-platform-handles.c) */
-#define XPZ_PLATFORM_HANDLE_MAX ((G_GUINT64_CONSTANT (1) << 52) - 1)
 void    xpz_platform_handles_init          (XpzPlatformServer       *self);
 gint64  xpz_platform_candidate_handle      (const XpzPlatformServer *self,
                                             gint64                   job_id,
@@ -433,8 +432,6 @@ gint64  xpz_platform_candidate_handle      (const XpzPlatformServer *self,
 gint64  xpz_platform_candidate_from_handle (const XpzPlatformServer *self,
                                             gint64                   job_id,
                                             gint64                   handle);
-char   *xpz_platform_match_public_id       (const XpzPlatformServer *self,
-                                            const char              *entity);
 
 void               xpz_platform_edge_attach    (XpzPlatformServer *self,
                                                 SoupServer        *soup);

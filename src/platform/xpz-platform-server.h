@@ -107,6 +107,8 @@ gboolean           xpz_platform_server_create_operator         (XpzPlatformServe
                                                                 const char         *email,
                                                                 const char         *password,
                                                                 GError            **error);
+/* the largest account id and handle (xpz-platform-handles.c) */
+#define XPZ_PLATFORM_HANDLE_MAX ((G_GUINT64_CONSTANT (1) << 52) - 1)
 gint64             xpz_platform_server_candidate_handle        (XpzPlatformServer  *self,
                                                                 gint64              job_id,
                                                                 gint64              candidate_id);

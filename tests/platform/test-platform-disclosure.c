@@ -279,6 +279,20 @@ n_listed (Probe  *p,
   return json_array_get_length (xpz_test_array (r));
 }
 
+/* The only listed match of @job_id, and its candidate's handle. */
+static gint64
+only_handle (Probe  *p,
+             gint64  job_id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches", job_id);
+  g_autoptr(XpzTestResponse) r = xpz_test_request (p->ts, "GET", path, p->employer, NULL, NULL);
+
+  g_assert_cmpuint (r->status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (xpz_test_array (r)), ==, 1);
+  return json_object_get_int_member (json_object_get_object_member (
+           json_array_get_object_element (xpz_test_array (r), 0), "candidate"), "id");
+}
+
 static void
 test_unlisted_unreachable (void)
 {
@@ -314,14 +328,7 @@ test_unlisted_unreachable (void)
   options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
   probe_setup (&p, &options);
   job_id = probe_job (&p, 15000, 19000);
-  {
-    g_autofree char *list_path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches", job_id);
-    g_autoptr(XpzTestResponse) list = xpz_test_request (p.ts, "GET", list_path, p.employer, NULL, NULL);
-
-    g_assert_cmpuint (json_array_get_length (xpz_test_array (list)), ==, 1);
-    handle = json_object_get_int_member (json_object_get_object_member (
-               json_array_get_object_element (xpz_test_array (list), 0), "candidate"), "id");
-  }
+  handle = only_handle (&p, job_id);
   assert_reachability (&p, job_id, handle, 200, NULL);
   path = g_strdup_printf ("/api/v1/me/matches/%" G_GINT64_FORMAT "/not-interested", job_id);
   dismiss = xpz_test_request (p.ts, "POST", path, p.candidate, NULL, NULL);
@@ -337,20 +344,6 @@ test_unlisted_unreachable (void)
       g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (changes, i), "kind"), !=, "match");
   }
   probe_teardown (&p);
-}
-
-/* The only listed match of @job_id, and its candidate's handle. */
-static gint64
-only_handle (Probe  *p,
-             gint64  job_id)
-{
-  g_autofree char *path = g_strdup_printf ("/api/v1/jobs/%" G_GINT64_FORMAT "/matches", job_id);
-  g_autoptr(XpzTestResponse) r = xpz_test_request (p->ts, "GET", path, p->employer, NULL, NULL);
-
-  g_assert_cmpuint (r->status, ==, 200);
-  g_assert_cmpuint (json_array_get_length (xpz_test_array (r)), ==, 1);
-  return json_object_get_int_member (json_object_get_object_member (
-           json_array_get_object_element (xpz_test_array (r), 0), "candidate"), "id");
 }
 
 /* Employers see per-job candidate handles that cannot be linked across jobs until a
