@@ -21,6 +21,7 @@ struct _XpzWindow
   GSettings            *settings;
   GCancellable         *cancellable;
   char                 *erased_notice;  /* said once this computer's copy is erased */
+  XpzAccount           *opening;        /* an account whose database is being opened */
 
   /* Template children */
   AdwToastOverlay      *toast_overlay;
@@ -326,11 +327,14 @@ account_opened_cb (GObject      *source,
   XpzAccount *account = XPZ_ACCOUNT (source);
   g_autoptr (GError) error = NULL;
 
+  if (self->opening == account)
+    g_clear_object (&self->opening);
   if (!xpz_account_open_finish (account, result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
-          xpz_context_set_opening_role (self->context, NULL);
+          if (xpz_account_get_session (account) == xpz_context_get_session (self->context))
+            xpz_context_set_opening_role (self->context, NULL);
           return;
         }
       if (g_error_matches (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_CORRUPT) &&
@@ -371,6 +375,7 @@ open_account (XpzWindow  *self,
   g_object_set_data (G_OBJECT (account), "retried", GINT_TO_POINTER (retried));
   /* Until it is open, its area shows its frame (see xpz_context_get_opening_role()). */
   xpz_context_set_opening_role (self->context, xpz_session_get_role (session));
+  g_set_object (&self->opening, account);
   xpz_account_open_async (account, self->cancellable, account_opened_cb, g_object_ref (self));
 }
 
@@ -588,6 +593,7 @@ sign_out_erase_cb (GObject      *source,
   XpzSession *session = XPZ_SESSION (source);
   g_autoptr (XpzStore) store = NULL;
   g_autoptr (GError) error = NULL;
+  XpzAccount *open;
 
   if (!xpz_session_sign_out_finish (session, result, &error))
     {
@@ -597,9 +603,21 @@ sign_out_erase_cb (GObject      *source,
     }
   g_settings_reset (self->settings, "account-id");
   g_settings_reset (self->settings, "account-role");
+  /* The account stops syncing and its database closes first, whoever still holds it (a
+   * page, a sync in flight): nothing of it writes into the directory while, or after, it
+   * is erased. The erase then runs on the same store, after what was queued on it. */
+  if (self->opening != NULL && xpz_account_get_session (self->opening) == session)
+    xpz_account_close (self->opening);
+  open = xpz_context_get_account (self->context);
+  if (open != NULL && xpz_account_get_session (open) == session)
+    {
+      store = g_object_ref (xpz_account_get_store (open));
+      xpz_account_close (open);
+    }
+  else
+    store = xpz_store_new (xpz_session_get_account_id (session));
   /* The database, its WAL and backups go with the directory; the secret (tokens and the
    * at-rest key) went with the sign-out. */
-  store = xpz_store_new (xpz_session_get_account_id (session));
   show_next_session_or_welcome (self, session);
   xpz_store_erase_async (store, NULL, erased_cb, g_object_ref (self));
 }
@@ -991,6 +1009,7 @@ xpz_window_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), XPZ_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->context);
+  g_clear_object (&self->opening);
   g_clear_pointer (&self->erased_notice, g_free);
 
   G_OBJECT_CLASS (xpz_window_parent_class)->dispose (object);

@@ -136,6 +136,13 @@ opened_cb (GObject      *source,
       g_task_return_error (task, error);
       return;
     }
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      /* Closed while it opened (signed out): the database is closed again. */
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               _("The account was closed while its data opened"));
+      return;
+    }
   self->engine = xpz_sync_engine_new (self->store, self->session, self->key);
   g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self, 0);
   g_task_return_boolean (task, TRUE);

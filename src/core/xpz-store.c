@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 #include <sodium.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "xpz-crypto.h"
@@ -28,6 +29,7 @@
  * _sync API (tests, tools) runs the same code on the caller's thread. */
 
 #define DB_NAME "store.db"
+#define LOCK_NAME "open.lock"  /* held while the database is opened (open_locked) */
 #define BUSY_TIMEOUT_MS 5000
 #define CONTACT_ROW_ID 1
 
@@ -1294,11 +1296,28 @@ migrate (XpzStore  *self,
     {
       g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d", version);
       g_autoptr(GError) local_error = NULL;
+      int current = 0;
+      gboolean ok;
 
-      if (!exec_sql (self->db, "BEGIN IMMEDIATE", &local_error) ||
-          !exec_sql (self->db, migrations[version - 1], &local_error) ||
-          !exec_sql (self->db, set_version, &local_error) ||
-          !exec_sql (self->db, "COMMIT", &local_error))
+      /* The version is read again under the write lock: another opener of the same
+       * file (a second window, another process) may have taken this step already. */
+      ok = exec_sql (self->db, "BEGIN IMMEDIATE", &local_error) &&
+           pragma_int (self->db, "PRAGMA user_version", &current, &local_error);
+      if (ok && current >= version)
+        {
+          if (exec_sql (self->db, "COMMIT", &local_error))
+            {
+              self->schema_version = current;
+              version = current;
+              continue;
+            }
+          ok = FALSE;
+        }
+      else if (ok)
+        ok = exec_sql (self->db, migrations[version - 1], &local_error) &&
+             exec_sql (self->db, set_version, &local_error) &&
+             exec_sql (self->db, "COMMIT", &local_error);
+      if (!ok)
         {
           if (!sqlite3_get_autocommit (self->db))
             sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
@@ -1377,10 +1396,31 @@ key_check (sqlite3  *db,
   return 1;
 }
 
+/* Turning a new file to WAL takes it exclusively, and SQLite answers BUSY at once, not
+ * through the busy handler, while another opener holds it (a second window opening the
+ * same account): retried for as long as the busy timeout. */
 static gboolean
-open_locked (XpzStore  *self,
-             GBytes    *key,
-             GError   **error)
+set_wal (sqlite3  *db,
+         GError  **error)
+{
+  gint64 end = g_get_monotonic_time () + BUSY_TIMEOUT_MS * 1000;
+  int rc;
+
+  while ((rc = sqlite3_exec (db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) == SQLITE_BUSY &&
+         g_get_monotonic_time () < end)
+    g_usleep (5 * 1000);
+  if (rc != SQLITE_OK)
+    {
+      xpz_store_set_sqlite_error (db, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+open_guarded (XpzStore  *self,
+              GBytes    *key,
+              GError   **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autofree char *backup = NULL;
@@ -1448,7 +1488,7 @@ open_locked (XpzStore  *self,
   if (!quick_check (db, &local_error))
     goto failed;
 
-  if (!exec_sql (db, "PRAGMA journal_mode = WAL", &local_error) ||
+  if (!set_wal (db, &local_error) ||
       !exec_sql (db, "PRAGMA synchronous = FULL", &local_error) ||
       !exec_sql (db, "PRAGMA foreign_keys = ON", &local_error) ||
       !exec_sql (db, "PRAGMA secure_delete = ON", &local_error) ||
@@ -1512,10 +1552,19 @@ open_locked (XpzStore  *self,
   if (key != NULL)
     {
       guint8 *secure;
-      int check = key_check (db, key, &local_error);
+      int check;
 
-      if (check < 0)
+      /* read, and written the first time, under the write lock: two openers of a new
+       * file do not both write it */
+      if (!exec_sql (db, "BEGIN IMMEDIATE", &local_error))
         goto failed_open;
+      check = key_check (db, key, &local_error);
+      if (check < 0 || !exec_sql (db, "COMMIT", &local_error))
+        {
+          if (!sqlite3_get_autocommit (db))
+            sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+          goto failed_open;
+        }
       if (check == 0)
         {
           /* Written under another key (the keyring was reset, or the account was signed
@@ -1540,7 +1589,7 @@ open_locked (XpzStore  *self,
                   return FALSE;
                 }
             }
-          return open_locked (self, key, error);
+          return open_guarded (self, key, error);
         }
       secure = sodium_malloc (XPZ_CRYPTO_KEY_BYTES);
       memcpy (secure, g_bytes_get_data (key, NULL), XPZ_CRYPTO_KEY_BYTES);
@@ -1573,6 +1622,50 @@ failed:
     }
   g_propagate_error (error, g_steal_pointer (&local_error));
   return FALSE;
+}
+
+/* Opens, migrates and checks the key with the account's folder locked: a second opener
+ * of the same file (another window, a retry while an earlier open still runs, another
+ * process) waits, then finds it ready. SQLite's own locks do not cover the first steps
+ * (turning a new file to WAL answers BUSY, or fails, rather than waiting). */
+static gboolean
+open_locked (XpzStore  *self,
+             GBytes    *key,
+             GError   **error)
+{
+  g_autofree char *lock_path = NULL;
+  gboolean ok;
+  int fd;
+
+  if (self->db != NULL)
+    return TRUE;
+  if (self->directory == NULL)
+    return open_guarded (self, key, error);
+  if (g_mkdir_with_parents (self->directory, 0700) != 0)
+    {
+      if (errno == EROFS || errno == EACCES || errno == EPERM)
+        set_read_only_error (error);
+      else
+        g_set_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_FAILED,
+                     _("Your data folder could not be created (%s)."), g_strerror (errno));
+      return FALSE;
+    }
+  lock_path = g_build_filename (self->directory, LOCK_NAME, NULL);
+  fd = g_open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      if (errno == EROFS || errno == EACCES || errno == EPERM)
+        set_read_only_error (error);
+      else
+        g_set_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_FAILED,
+                     _("Your data folder could not be created (%s)."), g_strerror (errno));
+      return FALSE;
+    }
+  while (flock (fd, LOCK_EX) != 0 && errno == EINTR)
+    ;
+  ok = open_guarded (self, key, error);
+  close (fd);  /* and the lock with it */
+  return ok;
 }
 
 static void

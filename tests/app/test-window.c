@@ -349,11 +349,17 @@ test_sign_out_erase (Fixture       *fixture,
   GListModel *toplevels = gtk_window_get_toplevels ();
   AdwMessageDialog *dialog = NULL;
 
+  g_autoptr (XpzAccount) held = NULL;
+
   /* The account's own database opens and syncs. */
   gtk_window_present (GTK_WINDOW (window));
   while (xpz_context_get_account (context) == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (g_file_test (dir, G_FILE_TEST_IS_DIR));
+  /* Something else still holds the account, as a page or a sync in flight may: its
+   * database must close all the same, before the directory is erased. */
+  held = g_object_ref (xpz_context_get_account (context));
+  g_assert_true (xpz_store_is_open (xpz_account_get_store (held)));
 
   /* R7.2: "Sign Out and Erase Local Data", confirmed. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "account.sign-out-erase", NULL));
@@ -370,9 +376,13 @@ test_sign_out_erase (Fixture       *fixture,
 
   while (g_file_test (dir, G_FILE_TEST_EXISTS))
     g_main_context_iteration (NULL, TRUE);
+  g_assert_false (xpz_store_is_open (xpz_account_get_store (held)));
   g_assert_null (xpz_context_get_session (context));
   g_assert_null (xpz_context_get_account (context));
   gtk_window_destroy (GTK_WINDOW (window));
+  /* Nothing of it comes back once the last holder lets go. */
+  g_clear_object (&held);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
 }
 
 static void

@@ -215,6 +215,92 @@ test_migrations_from_v1 (void)
   g_assert_cmpint (file_user_version (backup), ==, 1);
 }
 
+/* Two openers of one file at once (two windows, or a retry while an earlier open is
+ * still running): each takes the migrations' steps under the write lock, so neither
+ * runs one twice, and the key check is written once. */
+typedef struct
+{
+  XpzStore *store;
+  GBytes   *key;
+  GMutex   *lock;
+  GCond    *go;
+  gboolean *started;
+  GError   *error;
+} Opener;
+
+static gpointer
+opener_thread (gpointer data)
+{
+  Opener *o = data;
+
+  g_mutex_lock (o->lock);
+  while (!*o->started)
+    g_cond_wait (o->go, o->lock);
+  g_mutex_unlock (o->lock);
+  xpz_store_open (o->store, o->key, &o->error);
+  return NULL;
+}
+
+static void
+open_twice_at_once (const char *account_id,
+                    const char *fixture)
+{
+  g_autoptr(GBytes) key = test_key ();
+  GMutex lock;
+  GCond go;
+  gboolean started = FALSE;
+  Opener openers[2];
+  GThread *threads[2];
+
+  g_mutex_init (&lock);
+  g_cond_init (&go);
+  for (guint i = 0; i < 2; i++)
+    {
+      openers[i] = (Opener) { xpz_store_new (account_id), key, &lock, &go, &started, NULL };
+      xpz_store_set_keep_backups (openers[i].store, FALSE);
+    }
+  if (fixture != NULL)
+    test_copy_file (fixture, xpz_store_get_path (openers[0].store));
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("opener", opener_thread, &openers[i]);
+  g_mutex_lock (&lock);
+  started = TRUE;
+  g_cond_broadcast (&go);
+  g_mutex_unlock (&lock);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_no_error (openers[i].error);
+      g_assert_cmpint (xpz_store_get_schema_version (openers[i].store), ==, XPZ_STORE_SCHEMA_VERSION);
+    }
+  g_assert_cmpint (query_int (openers[1].store, "SELECT count(*) FROM privacy_setting WHERE key = 'key_check'"),
+                   ==, 1);
+  if (fixture != NULL)
+    g_assert_cmpint (query_int (openers[1].store, "SELECT count(*) FROM job"), ==, 3);
+  for (guint i = 0; i < 2; i++)
+    {
+      xpz_store_close (openers[i].store);
+      g_object_unref (openers[i].store);
+    }
+  g_cond_clear (&go);
+  g_mutex_clear (&lock);
+}
+
+static void
+test_migrations_two_openers (void)
+{
+  g_autofree char *fixture = g_test_build_filename (G_TEST_DIST, "data", "core", "store-v1.db", NULL);
+
+  for (guint round = 0; round < 8; round++)
+    {
+      g_autofree char *fresh = g_strdup_printf ("two-openers-new-%u", round);
+      g_autofree char *old = g_strdup_printf ("two-openers-v1-%u", round);
+
+      open_twice_at_once (fresh, NULL);
+      open_twice_at_once (old, fixture);
+    }
+}
+
 static void
 test_migrations_backup_removed (void)
 {
@@ -843,6 +929,7 @@ main (int   argc,
   g_test_add_func ("/store/migrations/backup-removed", test_migrations_backup_removed);
   g_test_add_func ("/store/migrations/v6-matches-kept", test_migrations_v6_matches);
   g_test_add_func ("/store/migrations/v7-per-job-handles", test_migrations_v7_handles);
+  g_test_add_func ("/store/migrations/two-openers-of-one-file", test_migrations_two_openers);
   g_test_add_func ("/store/bad-input/not-sqlite", test_bad_not_sqlite);
   g_test_add_func ("/store/bad-input/corrupt-pages", test_bad_corrupt_pages);
   g_test_add_func ("/store/bad-input/newer-version", test_bad_newer_version);
