@@ -575,7 +575,12 @@ call_start (XpzApiClient *self,
       memset (bearer, 0, strlen (bearer));
     }
   if (idempotency_key != NULL)
-    soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+    {
+      soup_message_headers_replace (headers, "Idempotency-Key", idempotency_key);
+      /* the server answers a repeat from its record, so libsoup may resend it when a
+       * kept-alive connection was closed under it (as GET, PUT and DELETE already are) */
+      soup_message_add_flags (data->message, SOUP_MESSAGE_IDEMPOTENT);
+    }
   if (if_match != NULL)
     soup_message_headers_replace (headers, "If-Match", if_match);
 

@@ -66,6 +66,8 @@ main (int   argc,
   gint seed_scale = 0;
   gint64 now = 0;
   gint k_anonymity = 5;
+  gint max_per_address = -1;
+  gint max_connections = -1;
   guint16 port = 0;
   XpzPlatformOptions options;
   g_autoptr(GOptionContext) context = NULL;
@@ -79,6 +81,10 @@ main (int   argc,
     { "seed-demo", 0, 0, G_OPTION_ARG_NONE, &seed_demo, "Seed the Moroccan demo market and demo accounts", NULL },
     { "seed-scale", 0, 0, G_OPTION_ARG_INT, &seed_scale, "Seed N candidates and N/10 jobs", "N" },
     { "k-anonymity", 0, 0, G_OPTION_ARG_INT, &k_anonymity, "Smallest group published in insights (default 5)", "K" },
+    { "max-connections-per-address", 0, 0, G_OPTION_ARG_INT, &max_per_address,
+      "Open connections from one client address (default 256, 0: no cap)", "N" },
+    { "max-connections", 0, 0, G_OPTION_ARG_INT, &max_connections,
+      "Open connections in all (default 1000, kept under the open-file limit; 0: no cap)", "N" },
     { "tls-cert", 0, 0, G_OPTION_ARG_FILENAME, &tls_cert, "TLS certificate (PEM)", "FILE" },
     { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &tls_key, "TLS private key (PEM)", "FILE" },
     { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &insecure_http,
@@ -115,6 +121,15 @@ main (int   argc,
       return 2;
     }
   options.k_anonymity = (guint) k_anonymity;
+  if (max_per_address < -1 || max_connections < -1)
+    {
+      g_printerr ("--max-connections-per-address and --max-connections take 0 or more\n");
+      return 2;
+    }
+  if (max_per_address >= 0)
+    options.max_connections_per_address = (guint) max_per_address;
+  if (max_connections >= 0)
+    options.max_connections = (guint) max_connections;
   if (pwhash != NULL && g_str_equal (pwhash, "min"))
     options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
   else if (pwhash != NULL && !g_str_equal (pwhash, "interactive"))

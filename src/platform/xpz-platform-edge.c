@@ -4,6 +4,7 @@
 #define G_LOG_DOMAIN "xpz-platform"
 
 #include <string.h>
+#include <sys/resource.h>
 
 #include "xpz-platform-private.h"
 
@@ -25,12 +26,380 @@
  *   connection's wait for its next request, writing to a client that does not read) is
  *   bounded by the socket's timeout, EDGE_IDLE_TIMEOUT.
  *
- * Open connections per client address are not capped (see docs/platform-api.md).
+ * - Connections: at most options.max_connections_per_address open from one client
+ *   address, and options.max_connections in all. libsoup emits "request-started" for a
+ *   connection's first request as it accepts the connection, so every connection is
+ *   known from its first moment. One that would pass a cap takes the place of the
+ *   longest-idle connection under that cap (idle: accepted or answered, no request
+ *   headers read since, and no request waiting unread), which is closed; a slow sender
+ *   of headers is idle too. When every one is busy with a request, the newcomer is
+ *   answered 503 busy with Retry-After once its headers arrive — a few per address;
+ *   past those it is closed at once. A flood of connections from one address therefore
+ *   costs at most its cap.
  *
- * All of it runs on the server's thread (where SoupServer emits its signals).
+ * All of it runs on the server's thread (where SoupServer emits its signals); the
+ * connection table also has a lock, since a socket's last reference may go elsewhere.
  */
 
 #define EDGE_REQUEST_KEY    "xpz-edge-request"
+/* newcomers over a cap, all others busy, answered 503 at once per address; more are
+ * closed without an answer */
+#define EDGE_REFUSED_PER_ADDRESS 4
+/* descriptors kept for the database, the logs and the listening sockets */
+#define EDGE_FD_RESERVE 64
+
+/* The open connections (one table per listening server, shared with its sockets'
+ * weak references, so that a socket outliving the server finds it). */
+struct _XpzPlatformEdge
+{
+  GMutex      lock;
+  GCond       changed;       /* test hook: a connection came, went, or changed state */
+  guint       per_address;   /* 0: no cap */
+  guint       total_cap;     /* 0: no cap */
+  guint       total;         /* counted connections */
+  GHashTable *by_socket;     /* GSocket * (weak) → EdgeConnection * */
+  GHashTable *by_address;    /* client address → EdgeAddress * */
+};
+
+typedef struct
+{
+  guint open;      /* counted connections */
+  guint refused;   /* newcomers waiting for their 503 */
+} EdgeAddress;
+
+typedef struct
+{
+  XpzPlatformEdge *edge;        /* a reference */
+  GSocket         *socket;      /* weak */
+  char            *address;
+  gint64           idle_since;  /* monotonic µs; 0 while a request is read or answered */
+  gboolean         counted;     /* against the caps (FALSE once the edge closed it) */
+  gboolean         refused;     /* over a cap with every other connection busy */
+} EdgeConnection;
+
+static XpzPlatformEdge *
+edge_ref (XpzPlatformEdge *edge)
+{
+  return g_atomic_rc_box_acquire (edge);
+}
+
+static void
+edge_clear (XpzPlatformEdge *edge)
+{
+  g_clear_pointer (&edge->by_socket, g_hash_table_unref);
+  g_clear_pointer (&edge->by_address, g_hash_table_unref);
+  g_cond_clear (&edge->changed);
+  g_mutex_clear (&edge->lock);
+}
+
+void
+xpz_platform_edge_unref (XpzPlatformEdge *edge)
+{
+  g_atomic_rc_box_release_full (edge, (GDestroyNotify) edge_clear);
+}
+
+static XpzPlatformEdge *
+edge_new (const XpzPlatformOptions *options)
+{
+  XpzPlatformEdge *edge = g_atomic_rc_box_new0 (XpzPlatformEdge);
+  struct rlimit limit;
+
+  g_mutex_init (&edge->lock);
+  g_cond_init (&edge->changed);
+  edge->per_address = options->max_connections_per_address;
+  edge->total_cap = options->max_connections;
+  /* past the open-file limit, accept() itself would fail: the cap stays below it */
+  if (edge->total_cap > 0 && getrlimit (RLIMIT_NOFILE, &limit) == 0 &&
+      limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur > 2 * EDGE_FD_RESERVE &&
+      edge->total_cap > limit.rlim_cur - EDGE_FD_RESERVE)
+    edge->total_cap = (guint) (limit.rlim_cur - EDGE_FD_RESERVE);
+  edge->by_socket = g_hash_table_new (NULL, NULL);
+  edge->by_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  return edge;
+}
+
+static EdgeAddress *
+edge_address (XpzPlatformEdge *edge,
+              const char      *address)
+{
+  EdgeAddress *entry = g_hash_table_lookup (edge->by_address, address);
+
+  if (entry == NULL)
+    {
+      entry = g_new0 (EdgeAddress, 1);
+      g_hash_table_insert (edge->by_address, g_strdup (address), entry);
+    }
+  return entry;
+}
+
+static void
+edge_address_forget_if_empty (XpzPlatformEdge *edge,
+                              const char      *address)
+{
+  EdgeAddress *entry = g_hash_table_lookup (edge->by_address, address);
+
+  if (entry != NULL && entry->open == 0 && entry->refused == 0)
+    g_hash_table_remove (edge->by_address, address);
+}
+
+/* Under the lock: @conn no longer counts against the caps. */
+static void
+edge_uncount (EdgeConnection *conn)
+{
+  XpzPlatformEdge *edge = conn->edge;
+  EdgeAddress *entry = g_hash_table_lookup (edge->by_address, conn->address);
+
+  if (conn->counted)
+    {
+      conn->counted = FALSE;
+      edge->total--;
+      if (entry != NULL)
+        entry->open--;
+    }
+  if (conn->refused)
+    {
+      conn->refused = FALSE;
+      if (entry != NULL)
+        entry->refused--;
+    }
+  edge_address_forget_if_empty (edge, conn->address);
+}
+
+/* The socket went (libsoup closed the connection, or it was stolen and closed). */
+static void
+edge_connection_gone (gpointer  data,
+                      GObject  *where_the_socket_was)
+{
+  EdgeConnection *conn = data;
+  XpzPlatformEdge *edge = conn->edge;
+
+  g_mutex_lock (&edge->lock);
+  g_hash_table_remove (edge->by_socket, where_the_socket_was);
+  edge_uncount (conn);
+  g_cond_broadcast (&edge->changed);
+  g_mutex_unlock (&edge->lock);
+  g_free (conn->address);
+  g_free (conn);
+  xpz_platform_edge_unref (edge);
+}
+
+/* Under the lock: the counted connection idle the longest (from @address, or any), but
+ * never @except nor one whose next request has arrived unread. */
+static EdgeConnection *
+edge_longest_idle (XpzPlatformEdge *edge,
+                   const char      *address,
+                   EdgeConnection  *except)
+{
+  GHashTableIter iter;
+  gpointer value;
+  EdgeConnection *best = NULL;
+
+  g_hash_table_iter_init (&iter, edge->by_socket);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      EdgeConnection *conn = value;
+
+      if (conn == except || !conn->counted || conn->idle_since == 0)
+        continue;
+      if (address != NULL && strcmp (conn->address, address) != 0)
+        continue;
+      /* a request waiting to be read: it is about to be busy, not idle */
+      if (g_socket_get_available_bytes (conn->socket) > 0)
+        continue;
+      if (best == NULL || conn->idle_since < best->idle_since)
+        best = conn;
+    }
+  return best;
+}
+
+static char *
+socket_address (GSocket *socket)
+{
+  g_autoptr(GSocketAddress) remote = g_socket_get_remote_address (socket, NULL);
+
+  if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
+    return g_strdup ("?");
+  return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+}
+
+/* The connection of @socket: known already (a next request on it), or a newcomer,
+ * admitted under the caps. Returns NULL when the newcomer was closed. */
+static EdgeConnection *
+edge_admit (XpzPlatformEdge *edge,
+            GSocket         *socket)
+{
+  EdgeConnection *conn;
+  EdgeConnection *victim = NULL;
+  EdgeAddress *entry;
+  g_autoptr(GSocket) victim_socket = NULL;
+  gboolean over_address, over_total, close_newcomer = FALSE;
+
+  g_mutex_lock (&edge->lock);
+  conn = g_hash_table_lookup (edge->by_socket, socket);
+  if (conn != NULL)
+    {
+      g_mutex_unlock (&edge->lock);
+      return conn;
+    }
+
+  conn = g_new0 (EdgeConnection, 1);
+  conn->edge = edge_ref (edge);
+  conn->socket = socket;
+  conn->address = socket_address (socket);
+  conn->idle_since = g_get_monotonic_time ();
+  entry = edge_address (edge, conn->address);
+
+  over_address = edge->per_address > 0 && entry->open >= edge->per_address;
+  over_total = edge->total_cap > 0 && edge->total >= edge->total_cap;
+  if (over_address)
+    victim = edge_longest_idle (edge, conn->address, conn);
+  else if (over_total)
+    victim = edge_longest_idle (edge, NULL, conn);
+
+  if (victim != NULL)
+    {
+      /* it no longer counts; its socket goes when libsoup sees the shutdown */
+      victim_socket = g_object_ref (victim->socket);
+      edge_uncount (victim);
+      entry = edge_address (edge, conn->address);
+    }
+  if ((over_address || over_total) && victim == NULL)
+    {
+      if (entry->refused < EDGE_REFUSED_PER_ADDRESS)
+        {
+          conn->refused = TRUE;
+          entry->refused++;
+        }
+      else
+        close_newcomer = TRUE;
+    }
+  else
+    {
+      conn->counted = TRUE;
+      entry->open++;
+      edge->total++;
+    }
+  g_hash_table_insert (edge->by_socket, socket, conn);
+  g_object_weak_ref (G_OBJECT (socket), edge_connection_gone, conn);
+  g_cond_broadcast (&edge->changed);
+  g_mutex_unlock (&edge->lock);
+
+  if (victim_socket != NULL)
+    {
+      g_debug ("closing the longest-idle connection to make room under the connection cap");
+      g_socket_shutdown (victim_socket, TRUE, TRUE, NULL);
+    }
+  if (close_newcomer)
+    {
+      g_debug ("closing a connection over the connection cap");
+      g_socket_shutdown (socket, TRUE, TRUE, NULL);
+      return NULL;
+    }
+  return conn;
+}
+
+/* @msg's connection is busy with a request (its headers arrived) or idle again (its
+ * answer went). Returns whether the connection is a refused newcomer. */
+static gboolean
+edge_set_busy (XpzPlatformEdge   *edge,
+               SoupServerMessage *msg,
+               gboolean           busy)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  EdgeConnection *conn;
+  gboolean refused = FALSE;
+
+  if (edge == NULL || socket == NULL)
+    return FALSE;
+  g_mutex_lock (&edge->lock);
+  conn = g_hash_table_lookup (edge->by_socket, socket);
+  if (conn != NULL)
+    {
+      conn->idle_since = busy ? 0 : g_get_monotonic_time ();
+      refused = conn->refused;
+      g_cond_broadcast (&edge->changed);
+    }
+  g_mutex_unlock (&edge->lock);
+  return refused;
+}
+
+/* Under the lock: the counted connections from @address (or all), and how many of them
+ * are busy with a request. */
+static void
+edge_count_locked (XpzPlatformEdge *edge,
+                   const char      *address,
+                   guint           *open,
+                   guint           *busy)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  *open = 0;
+  *busy = 0;
+  g_hash_table_iter_init (&iter, edge->by_socket);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      EdgeConnection *conn = value;
+
+      if (!conn->counted || (address != NULL && strcmp (conn->address, address) != 0))
+        continue;
+      (*open)++;
+      if (conn->idle_since == 0)
+        (*busy)++;
+    }
+}
+
+/**
+ * xpz_platform_edge_count_connections:
+ * @address: (nullable): a client address, or %NULL for all
+ *
+ * Test hook: the connections counted against the caps.
+ */
+guint
+xpz_platform_edge_count_connections (XpzPlatformServer *self,
+                                     const char        *address)
+{
+  XpzPlatformEdge *edge = self->edge;
+  guint open = 0, busy = 0;
+
+  if (edge == NULL)
+    return 0;
+  g_mutex_lock (&edge->lock);
+  edge_count_locked (edge, address, &open, &busy);
+  g_mutex_unlock (&edge->lock);
+  return open;
+}
+
+/**
+ * xpz_platform_edge_wait_busy:
+ * @address: (nullable): a client address, or %NULL for all
+ *
+ * Test hook, from a thread other than the server's: waits (at most @timeout_us) until
+ * @busy of the connections from @address are busy with a request.
+ */
+gboolean
+xpz_platform_edge_wait_busy (XpzPlatformServer *self,
+                             const char        *address,
+                             guint              busy,
+                             gint64             timeout_us)
+{
+  XpzPlatformEdge *edge = self->edge;
+  gint64 end = g_get_monotonic_time () + timeout_us;
+  guint open = 0, now_busy = 0;
+
+  if (edge == NULL)
+    return FALSE;
+  g_mutex_lock (&edge->lock);
+  for (;;)
+    {
+      edge_count_locked (edge, address, &open, &now_busy);
+      if (now_busy == busy || !g_cond_wait_until (&edge->changed, &edge->lock, end))
+        break;
+    }
+  edge_count_locked (edge, address, &open, &now_busy);
+  g_mutex_unlock (&edge->lock);
+  return now_busy == busy;
+}
 /* at most this much of what the client already sent is discarded before closing, so
  * that the answer is not lost to a TCP reset */
 #define EDGE_DRAIN_LIMIT (256 * 1024)
@@ -68,6 +437,7 @@ static void
 edge_refuse (XpzPlatformServer *self,
              SoupServerMessage *msg,
              guint              status,
+             guint              retry_after,
              const char        *code,
              const char        *message)
 {
@@ -88,6 +458,8 @@ edge_refuse (XpzPlatformServer *self,
   g_string_append (answer, "Content-Type: application/json; charset=utf-8\r\n");
   g_string_append_printf (answer, "Content-Length: %zu\r\n", req.response_len);
   g_string_append (answer, "Cache-Control: no-store\r\n");
+  if (retry_after > 0)
+    g_string_append_printf (answer, "Retry-After: %u\r\n", retry_after);
   g_string_append (answer, "Connection: close\r\n\r\n");
   g_string_append_len (answer, req.response, (gssize) req.response_len);
   g_free (req.response);
@@ -155,7 +527,7 @@ edge_refuse_too_large (EdgeRequest *edge)
 
   g_atomic_int_set (&self->edge_refused_bytes, (gint) MIN (edge->received, (guint64) G_MAXINT));
   edge_request_stop_deadline (edge);
-  edge_refuse (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "body_too_large", "The request body is too large");
+  edge_refuse (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, 0, "body_too_large", "The request body is too large");
 }
 
 static void
@@ -166,6 +538,16 @@ got_headers_cb (SoupServerMessage *msg,
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   goffset length;
 
+  if (edge_set_busy (edge->server->edge, msg, TRUE))
+    {
+      g_autoptr(SoupServerMessage) held = g_object_ref (msg);
+
+      /* a newcomer over the connection caps while every other connection was busy */
+      edge_request_stop_deadline (edge);
+      edge_refuse (edge->server, held, SOUP_STATUS_SERVICE_UNAVAILABLE, 1, "busy",
+                   "Too many connections from this address: try again in a moment");
+      return;
+    }
   length = soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH
            ? soup_message_headers_get_content_length (headers) : 0;
   if (length > 0 && (guint64) length > (guint64) edge->server->options.max_body_size)
@@ -209,7 +591,10 @@ static void
 finished_cb (SoupServerMessage *msg,
              gpointer           data)
 {
-  edge_request_stop_deadline (data);
+  EdgeRequest *edge = data;
+
+  edge_request_stop_deadline (edge);
+  edge_set_busy (edge->server->edge, msg, FALSE);
 }
 
 static void
@@ -218,9 +603,13 @@ request_started_cb (SoupServer        *soup,
                     gpointer           user_data)
 {
   XpzPlatformServer *self = user_data;
-  EdgeRequest *edge = g_new0 (EdgeRequest, 1);
+  EdgeRequest *edge;
   GSocket *socket = soup_server_message_get_socket (msg);
 
+  /* a connection's first request starts as it is accepted: the caps apply here */
+  if (socket != NULL && edge_admit (self->edge, socket) == NULL)
+    return;
+  edge = g_new0 (EdgeRequest, 1);
   edge->server = self;
   edge->msg = msg;
   g_object_set_data_full (G_OBJECT (msg), EDGE_REQUEST_KEY, edge, edge_request_free);
@@ -243,5 +632,7 @@ void
 xpz_platform_edge_attach (XpzPlatformServer *self,
                           SoupServer        *soup)
 {
+  g_clear_pointer (&self->edge, xpz_platform_edge_unref);
+  self->edge = edge_new (&self->options);
   g_signal_connect (soup, "request-started", G_CALLBACK (request_started_cb), self);
 }

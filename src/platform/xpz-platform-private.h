@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 
 typedef struct _XpzPlatformFaults XpzPlatformFaults;
 
+typedef struct _XpzPlatformEdge XpzPlatformEdge;  /* xpz-platform-edge.c */
+
 struct _XpzPlatformServer
 {
   GObject             parent_instance;
@@ -48,6 +50,7 @@ struct _XpzPlatformServer
 
   /* The network edge (xpz-platform-edge.c) */
   gint                edge_refused_bytes;  /* test hook: body bytes read when the last 413 was sent */
+  XpzPlatformEdge    *edge;                /* the open connections, for their caps */
 
   SoupServer         *soup;
   char               *url;
@@ -423,7 +426,6 @@ gboolean           xpz_platform_faults_match   (XpzPlatformFaults *faults,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XpzPlatformFaults, xpz_platform_faults_free)
 
-/* xpz-platform-edge.c: body, stall and connection limits as requests arrive (R3.4) */
 /* Per-job candidate handles (xpz-platform-handles.c) */
 void    xpz_platform_handles_init          (XpzPlatformServer       *self);
 gint64  xpz_platform_candidate_handle      (const XpzPlatformServer *self,
@@ -433,7 +435,15 @@ gint64  xpz_platform_candidate_from_handle (const XpzPlatformServer *self,
                                             gint64                   job_id,
                                             gint64                   handle);
 
+/* xpz-platform-edge.c: body, stall and connection limits as requests arrive (R3.4) */
 void               xpz_platform_edge_attach    (XpzPlatformServer *self,
                                                 SoupServer        *soup);
+void               xpz_platform_edge_unref     (XpzPlatformEdge   *edge);
+guint              xpz_platform_edge_count_connections (XpzPlatformServer *self,
+                                                        const char        *address);
+gboolean           xpz_platform_edge_wait_busy (XpzPlatformServer *self,
+                                                const char        *address,
+                                                guint              busy,
+                                                gint64             timeout_us);
 
 G_END_DECLS

@@ -61,6 +61,10 @@ typedef struct
   const char           *faults;             /* fault-injection spec; NULL: none (see docs) */
   guint                 new_employer_daily_shares;  /* automatic shares: new candidates per 24 h in an
                                                      * employer's first 30 days verified, default 20 */
+  guint                 max_connections_per_address;  /* open connections from one client
+                                                       * address, default 256, 0: no cap */
+  guint                 max_connections;    /* open connections in all, default 1000 (never more
+                                             * than the open-file limit allows), 0: no cap */
 } XpzPlatformOptions;
 
 void xpz_platform_options_init (XpzPlatformOptions *options);

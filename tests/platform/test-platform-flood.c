@@ -421,6 +421,164 @@ test_stalled_request_closed (void)
   xpz_test_response_free (r);
 }
 
+/* ---- connections per client address (R3.4) ---- */
+
+/* A connection to the server from @source, an address of the loopback network (Linux
+ * routes all of 127.0.0.0/8 there): the server sees distinct clients. */
+static GSocketConnection *
+connect_from (XpzTestServer *ts,
+              const char    *source)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GUri) uri = g_uri_parse (ts->url, G_URI_FLAGS_NONE, &error);
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, &error);
+  g_autoptr(GInetAddress) from = g_inet_address_new_from_string (source);
+  g_autoptr(GSocketAddress) local = g_inet_socket_address_new (from, 0);
+  g_autoptr(GSocketAddress) remote = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (socket, local, FALSE, &error));
+  g_assert_no_error (error);
+  remote = g_inet_socket_address_new_from_string (g_uri_get_host (uri), (guint) g_uri_get_port (uri));
+  g_assert_true (g_socket_connect (socket, remote, NULL, &error));
+  g_assert_no_error (error);
+  g_socket_set_timeout (socket, 20);
+  return g_socket_connection_factory_create_connection (socket);
+}
+
+static void
+send_text (GSocketConnection *connection,
+           const char        *text)
+{
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                                            text, strlen (text), NULL, NULL, NULL));
+}
+
+/* A whole request on a connection of its own from @source; returns the answer. */
+static char *
+request_from (XpzTestServer *ts,
+              const char    *source)
+{
+  g_autoptr(GSocketConnection) connection = connect_from (ts, source);
+  g_autoptr(GUri) uri = g_uri_parse (ts->url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *request = g_strdup_printf ("GET /api/v1/policy HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                                              "Connection: close\r\n\r\n", g_uri_get_port (uri));
+
+  send_text (connection, request);
+  return read_all (connection);
+}
+
+/* The server accepts connections in the order they were made, and admits each (under
+ * the caps) as it accepts it: once a later connection is answered, every earlier one
+ * has been admitted or refused. */
+static void
+sync_with_server (XpzTestServer *ts)
+{
+  g_autofree char *answer = request_from (ts, "127.0.0.1");
+
+  g_assert_cmpuint (status_of (answer), ==, 200);
+}
+
+/* A connection that is busy with a request: its headers, then part of its body. */
+static void
+make_busy (XpzTestServer     *ts,
+           GSocketConnection *connection)
+{
+  g_autoptr(GUri) uri = g_uri_parse (ts->url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *head = g_strdup_printf ("POST /api/v1/sessions HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+                                           "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+                                           "{\"email\":", g_uri_get_port (uri));
+
+  send_text (connection, head);
+}
+
+static void
+test_connections_capped_per_address (void)
+{
+  XpzPlatformOptions options;
+  g_autoptr(XpzTestServer) ts = NULL;
+  GSocketConnection *idle[5];
+  GSocketConnection *flood[40];
+  g_autofree char *refused = NULL;
+  g_autofree char *other = NULL;
+  guint closed = 0;
+
+  xpz_platform_options_init (&options);
+  options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
+  options.max_connections_per_address = 4;
+  options.stall_timeout = 30;
+  ts = xpz_test_server_new (&options);
+
+  /* Four silent connections from one address are admitted … */
+  for (guint i = 0; i < 4; i++)
+    idle[i] = connect_from (ts, "127.0.0.2");
+  sync_with_server (ts);
+  g_assert_cmpuint (xpz_platform_edge_count_connections (ts->server, "127.0.0.2"), ==, 4);
+
+  /* … a fifth takes the place of the one idle the longest, which the server closes. */
+  idle[4] = connect_from (ts, "127.0.0.2");
+  sync_with_server (ts);
+  g_assert_cmpuint (xpz_platform_edge_count_connections (ts->server, "127.0.0.2"), ==, 4);
+  g_assert_true (wait_closed (idle[0]));
+
+  /* A flood of connections from one address costs the server its cap, no more. */
+  for (guint i = 0; i < G_N_ELEMENTS (flood); i++)
+    flood[i] = connect_from (ts, "127.0.0.3");
+  sync_with_server (ts);
+  g_assert_cmpuint (xpz_platform_edge_count_connections (ts->server, "127.0.0.3"), ==, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (flood) - 4; i++)
+    closed += wait_closed (flood[i]);
+  g_assert_cmpuint (closed, ==, G_N_ELEMENTS (flood) - 4);
+  for (guint i = 0; i < G_N_ELEMENTS (flood); i++)
+    g_object_unref (flood[i]);
+
+  /* When every connection of the address is busy with a request, a newcomer is told
+   * to come back: 503 busy, Retry-After. */
+  for (guint i = 1; i < 5; i++)
+    make_busy (ts, idle[i]);
+  g_assert_true (xpz_platform_edge_wait_busy (ts->server, "127.0.0.2", 4, DEADLINE_US));
+  refused = request_from (ts, "127.0.0.2");
+  g_assert_cmpuint (status_of (refused), ==, 503);
+  g_assert_nonnull (strstr (refused, "\r\nRetry-After: 1\r\n"));
+  g_assert_nonnull (strstr (refused, "\"busy\""));
+  g_assert_cmpuint (xpz_platform_edge_count_connections (ts->server, "127.0.0.2"), ==, 4);
+
+  /* Another address is served all along. */
+  other = request_from (ts, "127.0.0.4");
+  g_assert_cmpuint (status_of (other), ==, 200);
+
+  for (guint i = 0; i < 5; i++)
+    g_object_unref (idle[i]);
+}
+
+/* All addresses together stay under max_connections. */
+static void
+test_connections_capped_in_all (void)
+{
+  XpzPlatformOptions options;
+  g_autoptr(XpzTestServer) ts = NULL;
+  GSocketConnection *conns[12];
+  const char *sources[] = { "127.0.0.2", "127.0.0.3", "127.0.0.5" };
+
+  xpz_platform_options_init (&options);
+  options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
+  options.max_connections_per_address = 0;
+  options.max_connections = 6;
+  ts = xpz_test_server_new (&options);
+
+  for (guint i = 0; i < G_N_ELEMENTS (conns); i++)
+    conns[i] = connect_from (ts, sources[i % G_N_ELEMENTS (sources)]);
+  sync_with_server (ts);
+  /* the synchronising request's own connection is counted until it goes */
+  g_assert_cmpuint (xpz_platform_edge_count_connections (ts->server, NULL), <=, 6);
+  g_assert_cmpuint (xpz_platform_edge_count_connections (ts->server, "127.0.0.5"), >=, 1);
+  /* the oldest went first */
+  g_assert_true (wait_closed (conns[0]));
+  for (guint i = 0; i < G_N_ELEMENTS (conns); i++)
+    g_object_unref (conns[i]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -433,6 +591,8 @@ main (int    argc,
   g_test_add_func ("/platform/R2.1/sign-up-does-not-reveal-existing-email", test_sign_up_no_oracle);
   g_test_add_func ("/platform/R3.4/chunked-body-refused-while-arriving", test_chunked_body_refused_while_arriving);
   g_test_add_func ("/platform/R3.4/stalled-request-closed", test_stalled_request_closed);
+  g_test_add_func ("/platform/R3.4/connections-capped-per-address", test_connections_capped_per_address);
+  g_test_add_func ("/platform/R3.4/connections-capped-in-all", test_connections_capped_in_all);
 
   return g_test_run ();
 }
