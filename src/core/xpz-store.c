@@ -1448,15 +1448,7 @@ open_guarded (XpzStore  *self,
   if (!xpz_crypto_init (error))
     return FALSE;
 
-  if (g_mkdir_with_parents (self->directory, 0700) != 0)
-    {
-      if (errno == EROFS || errno == EACCES || errno == EPERM)
-        set_read_only_error (error);
-      else
-        g_set_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_FAILED,
-                     _("Your data folder could not be created (%s)."), g_strerror (errno));
-      return FALSE;
-    }
+  /* the folder exists: open_locked() made it, and holds its lock */
 
   if (!header_is_sqlite (self->path))
     {
