@@ -1432,7 +1432,7 @@ open_guarded (XpzStore  *self,
   if (self->db != NULL)
     return TRUE;
 
-  if (self->path == NULL)
+  if (self->path == NULL || self->directory == NULL)
     {
       g_set_error (error, XPZ_STORE_ERROR, XPZ_STORE_ERROR_FAILED,
                    _("The account has no valid identifier."));

@@ -8,8 +8,8 @@
 
 #include "xpz-platform-private.h"
 
-/* seconds a keep-alive connection may wait for its next request */
-#define EDGE_IDLE_TIMEOUT 120
+/* seconds any single wait on a socket may last (writing to a client that does not read) */
+#define EDGE_SOCKET_TIMEOUT 120
 
 /*
  * The network edge (R3.4 security): what a connection may cost the server before a
@@ -22,23 +22,27 @@
  * - Stalls: from "request-started" (libsoup emits it when the first bytes of a request
  *   arrive) the headers must arrive within options.stall_timeout seconds; then every
  *   chunk of the body must follow the previous one within that time. Past the deadline
- *   the connection is closed. Each single wait on the socket (an idle keep-alive
- *   connection's wait for its next request, writing to a client that does not read) is
- *   bounded by the socket's timeout, EDGE_IDLE_TIMEOUT.
+ *   the connection is closed. Each single wait on the socket (writing to a client that
+ *   does not read) is bounded by the socket's timeout, EDGE_SOCKET_TIMEOUT.
+ * - Keep-alive: none. Every answer closes its connection (see request_started_cb()).
  *
  * - Connections: at most options.max_connections_per_address open from one client
  *   address, and options.max_connections in all. libsoup emits "request-started" for a
  *   connection's first request as it accepts the connection, so every connection is
  *   known from its first moment. One that would pass a cap takes the place of the
- *   longest-idle connection under that cap (idle: accepted or answered, no request
- *   headers read since, and no request waiting unread), which is closed; a slow sender
- *   of headers is idle too. When every one is busy with a request, the newcomer is
+ *   longest-idle connection under that cap (idle: accepted, no request headers read
+ *   yet, and no request waiting unread), which is closed; a slow sender of headers is
+ *   idle too. When every one is busy with a request, the newcomer is
  *   answered 503 busy with Retry-After once its headers arrive — a few per address;
  *   past those it is closed at once. A flood of connections from one address therefore
  *   costs at most its cap.
  *
+ * The table holds a reference on each socket, and forgets a connection once libsoup has
+ * let it go (the socket closed, or the table's reference the last one) — looked for at
+ * each newcomer, so at most a cap's worth of closed ones is ever kept.
+ *
  * All of it runs on the server's thread (where SoupServer emits its signals); the
- * connection table also has a lock, since a socket's last reference may go elsewhere.
+ * connection table also has a lock, for the test hooks read it from another thread.
  */
 
 #define EDGE_REQUEST_KEY    "xpz-edge-request"
@@ -48,8 +52,7 @@
 /* descriptors kept for the database, the logs and the listening sockets */
 #define EDGE_FD_RESERVE 64
 
-/* The open connections (one table per listening server, shared with its sockets'
- * weak references, so that a socket outliving the server finds it). */
+/* The open connections (one table per listening server). */
 struct _XpzPlatformEdge
 {
   GMutex      lock;
@@ -57,7 +60,7 @@ struct _XpzPlatformEdge
   guint       per_address;   /* 0: no cap */
   guint       total_cap;     /* 0: no cap */
   guint       total;         /* counted connections */
-  GHashTable *by_socket;     /* GSocket * (weak) → EdgeConnection * */
+  GHashTable *by_socket;     /* GSocket * → EdgeConnection * (owned) */
   GHashTable *by_address;    /* client address → EdgeAddress * */
 };
 
@@ -69,18 +72,22 @@ typedef struct
 
 typedef struct
 {
-  XpzPlatformEdge *edge;        /* a reference */
-  GSocket         *socket;      /* weak */
+  XpzPlatformEdge *edge;        /* not reffed: the edge owns the connection */
+  GSocket         *socket;      /* a reference */
   char            *address;
   gint64           idle_since;  /* monotonic µs; 0 while a request is read or answered */
   gboolean         counted;     /* against the caps (FALSE once the edge closed it) */
   gboolean         refused;     /* over a cap with every other connection busy */
 } EdgeConnection;
 
-static XpzPlatformEdge *
-edge_ref (XpzPlatformEdge *edge)
+static void
+edge_connection_free (gpointer data)
 {
-  return g_atomic_rc_box_acquire (edge);
+  EdgeConnection *conn = data;
+
+  g_clear_object (&conn->socket);
+  g_free (conn->address);
+  g_free (conn);
 }
 
 static void
@@ -113,7 +120,7 @@ edge_new (const XpzPlatformOptions *options)
       limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur > 2 * EDGE_FD_RESERVE &&
       edge->total_cap > limit.rlim_cur - EDGE_FD_RESERVE)
     edge->total_cap = (guint) (limit.rlim_cur - EDGE_FD_RESERVE);
-  edge->by_socket = g_hash_table_new (NULL, NULL);
+  edge->by_socket = g_hash_table_new_full (NULL, NULL, NULL, edge_connection_free);
   edge->by_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   return edge;
 }
@@ -165,22 +172,35 @@ edge_uncount (EdgeConnection *conn)
   edge_address_forget_if_empty (edge, conn->address);
 }
 
-/* The socket went (libsoup closed the connection, or it was stolen and closed). */
-static void
-edge_connection_gone (gpointer  data,
-                      GObject  *where_the_socket_was)
+/* Whether libsoup has let @conn's socket go: closed, or only the table still holds it. */
+static gboolean
+edge_connection_is_gone (EdgeConnection *conn)
 {
-  EdgeConnection *conn = data;
-  XpzPlatformEdge *edge = conn->edge;
+  return g_socket_is_closed (conn->socket) ||
+         g_atomic_int_get (&G_OBJECT (conn->socket)->ref_count) == 1;
+}
 
-  g_mutex_lock (&edge->lock);
-  g_hash_table_remove (edge->by_socket, where_the_socket_was);
-  edge_uncount (conn);
-  g_cond_broadcast (&edge->changed);
-  g_mutex_unlock (&edge->lock);
-  g_free (conn->address);
-  g_free (conn);
-  xpz_platform_edge_unref (edge);
+/* Under the lock: forgets the connections libsoup has let go. */
+static void
+edge_sweep_locked (XpzPlatformEdge *edge)
+{
+  GHashTableIter iter;
+  gpointer value;
+  gboolean changed = FALSE;
+
+  g_hash_table_iter_init (&iter, edge->by_socket);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      EdgeConnection *conn = value;
+
+      if (!edge_connection_is_gone (conn))
+        continue;
+      edge_uncount (conn);
+      g_hash_table_iter_remove (&iter);
+      changed = TRUE;
+    }
+  if (changed)
+    g_cond_broadcast (&edge->changed);
 }
 
 /* Under the lock: the counted connection idle the longest (from @address, or any), but
@@ -222,6 +242,21 @@ socket_address (GSocket *socket)
   return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
 }
 
+/* The table's reference on a newcomer's @socket. libsoup before 3.3 (Debian 12 has
+ * 3.2) forgets to release the reference g_socket_accept() gave its listener, so every
+ * connection would leave its socket behind for the life of the server; the table
+ * adopts that reference instead of taking one of its own. A newcomer is met during
+ * the listener's accept, when the socket has exactly that reference and the
+ * connection's. */
+static GSocket *
+edge_adopt_socket (GSocket *socket)
+{
+  if (soup_get_major_version () == 3 && soup_get_minor_version () < 3 &&
+      g_atomic_int_get (&G_OBJECT (socket)->ref_count) == 2)
+    return socket;
+  return g_object_ref (socket);
+}
+
 /* The connection of @socket: known already (a next request on it), or a newcomer,
  * admitted under the caps. Returns NULL when the newcomer was closed. */
 static EdgeConnection *
@@ -241,10 +276,11 @@ edge_admit (XpzPlatformEdge *edge,
       g_mutex_unlock (&edge->lock);
       return conn;
     }
+  edge_sweep_locked (edge);
 
   conn = g_new0 (EdgeConnection, 1);
-  conn->edge = edge_ref (edge);
-  conn->socket = socket;
+  conn->edge = edge;
+  conn->socket = edge_adopt_socket (socket);
   conn->address = socket_address (socket);
   conn->idle_since = g_get_monotonic_time ();
   entry = edge_address (edge, conn->address);
@@ -280,7 +316,6 @@ edge_admit (XpzPlatformEdge *edge,
       edge->total++;
     }
   g_hash_table_insert (edge->by_socket, socket, conn);
-  g_object_weak_ref (G_OBJECT (socket), edge_connection_gone, conn);
   g_cond_broadcast (&edge->changed);
   g_mutex_unlock (&edge->lock);
 
@@ -365,9 +400,45 @@ xpz_platform_edge_count_connections (XpzPlatformServer *self,
   if (edge == NULL)
     return 0;
   g_mutex_lock (&edge->lock);
+  edge_sweep_locked (edge);
   edge_count_locked (edge, address, &open, &busy);
   g_mutex_unlock (&edge->lock);
   return open;
+}
+
+/**
+ * xpz_platform_edge_wait_connections:
+ * @address: (nullable): a client address, or %NULL for all
+ *
+ * Test hook, from a thread other than the server's: waits (at most @timeout_us) until
+ * @open connections from @address are counted. A connection closed by its client is
+ * noticed by libsoup without a word to the table, so this looks again every 10 ms.
+ */
+gboolean
+xpz_platform_edge_wait_connections (XpzPlatformServer *self,
+                                    const char        *address,
+                                    guint              open,
+                                    gint64             timeout_us)
+{
+  XpzPlatformEdge *edge = self->edge;
+  gint64 end = g_get_monotonic_time () + timeout_us;
+  guint now_open = 0, busy = 0;
+
+  if (edge == NULL)
+    return open == 0;
+  g_mutex_lock (&edge->lock);
+  for (;;)
+    {
+      gint64 step = MIN (end, g_get_monotonic_time () + 10 * G_TIME_SPAN_MILLISECOND);
+
+      edge_sweep_locked (edge);
+      edge_count_locked (edge, address, &now_open, &busy);
+      if (now_open == open || g_get_monotonic_time () >= end)
+        break;
+      g_cond_wait_until (&edge->changed, &edge->lock, step);
+    }
+  g_mutex_unlock (&edge->lock);
+  return now_open == open;
 }
 
 /**
@@ -613,12 +684,16 @@ request_started_cb (SoupServer        *soup,
   edge->server = self;
   edge->msg = msg;
   g_object_set_data_full (G_OBJECT (msg), EDGE_REQUEST_KEY, edge, edge_request_free);
-  /* Each single wait on the socket: a keep-alive connection idle between requests
-   * waits there too, so the bound is longer than the clients' own idle timeout (the
-   * app's is 60 s): the client closes first, and never sends a request on a connection
-   * the server is closing. A request that has started is bounded by the stall deadline. */
+  /* Each single wait on the socket (a request that has started is bounded by the
+   * stall deadline as well). */
   if (socket != NULL && self->options.stall_timeout > 0)
-    g_socket_set_timeout (socket, MAX (self->options.stall_timeout, EDGE_IDLE_TIMEOUT));
+    g_socket_set_timeout (socket, MAX (self->options.stall_timeout, EDGE_SOCKET_TIMEOUT));
+  /* Every answer closes its connection. libsoup 3.2 (Debian 12) never lets go of a
+   * kept-alive connection that its client closes while it waits for the next request:
+   * the descriptor stays open (CLOSE_WAIT) for the life of the server, so any client
+   * could use up the server's descriptors, one request at a time. A TLS front end may
+   * keep its clients' connections alive. */
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection", "close");
 
   g_signal_connect (msg, "got-headers", G_CALLBACK (got_headers_cb), edge);
   g_signal_connect (msg, "got-chunk", G_CALLBACK (got_chunk_cb), edge);

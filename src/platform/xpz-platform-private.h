@@ -441,6 +441,10 @@ void               xpz_platform_edge_attach    (XpzPlatformServer *self,
 void               xpz_platform_edge_unref     (XpzPlatformEdge   *edge);
 guint              xpz_platform_edge_count_connections (XpzPlatformServer *self,
                                                         const char        *address);
+gboolean           xpz_platform_edge_wait_connections (XpzPlatformServer *self,
+                                                       const char        *address,
+                                                       guint              open,
+                                                       gint64             timeout_us);
 gboolean           xpz_platform_edge_wait_busy (XpzPlatformServer *self,
                                                 const char        *address,
                                                 guint              busy,

@@ -56,7 +56,7 @@ typedef struct
   guint                 sign_in_address_limit;  /* failed sign-ins per client address per window, default 20 */
   guint                 pwhash_threads;     /* argon2id worker threads; 0: one less than the CPUs (≥ 1) */
   guint                 pwhash_queue;       /* hashing jobs accepted at once (else 503), default 16 */
-  guint                 stall_timeout;      /* seconds for the headers (and an idle keep-alive), then
+  guint                 stall_timeout;      /* seconds for the headers, then
                                              * between chunks of the body; default 10, 0: none */
   const char           *faults;             /* fault-injection spec; NULL: none (see docs) */
   guint                 new_employer_daily_shares;  /* automatic shares: new candidates per 24 h in an

@@ -15,8 +15,9 @@
 /* libFuzzer: the platform's real HTTP handler. One XpzPlatformServer (seeded with the
  * demo, on an SQLite file in a temporary directory) listens on 127.0.0.1 for the whole
  * run, in this thread's main context; each input becomes one raw HTTP/1.1 request,
- * written to a keep-alive loopback connection, and the context is iterated until the
- * answer is read (or the connection closes), under a deadline; no sleeps. Every
+ * written to a loopback connection (kept while the server keeps it), and the context
+ * is iterated until the answer is read (or the connection closes), under a deadline;
+ * no sleeps. Every
  * RESET_EVERY inputs the server restarts on a fresh copy of the seeded database.
  *
  * Input format (so that mutations stay meaningful):

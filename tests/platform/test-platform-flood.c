@@ -552,6 +552,73 @@ test_connections_capped_per_address (void)
     g_object_unref (idle[i]);
 }
 
+/* The descriptors open in this process (the server runs in it). */
+static guint
+count_open_fds (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* A client that makes a connection, asks for one answer, and closes its end leaves
+ * nothing open behind it in the server: libsoup 3.2 would keep a kept-alive connection
+ * closed by its client open for ever (CLOSE_WAIT), so every answer closes its
+ * connection; nor does the connection table keep one counted. */
+static void
+test_connections_closed_by_client_leave_nothing (void)
+{
+  XpzPlatformOptions options;
+  g_autoptr(XpzTestServer) ts = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *request = NULL;
+  GSocketConnection *kept[4];
+  guint before;
+
+  xpz_platform_options_init (&options);
+  options.pwhash_cost = XPZ_PLATFORM_PWHASH_MIN;
+  options.max_connections_per_address = 4;
+  ts = xpz_test_server_new (&options);
+  uri = g_uri_parse (ts->url, G_URI_FLAGS_NONE, NULL);
+  /* HTTP/1.1 without "Connection: close": the client would keep the connection */
+  request = g_strdup_printf ("GET /api/v1/policy HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n",
+                             g_uri_get_port (uri));
+  sync_with_server (ts);
+  g_assert_true (xpz_platform_edge_wait_connections (ts->server, NULL, 0, DEADLINE_US));
+  before = count_open_fds ();
+
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(GSocketConnection) connection = connect_from (ts, "127.0.0.6");
+      g_autofree char *answer = NULL;
+
+      send_text (connection, request);
+      answer = read_all (connection);  /* to the end: the server closes */
+      g_assert_cmpuint (status_of (answer), ==, 200);
+      g_assert_nonnull (strstr (answer, "\r\nConnection: close\r\n"));
+      g_assert_true (g_io_stream_close (G_IO_STREAM (connection), NULL, NULL));
+    }
+  g_assert_true (xpz_platform_edge_wait_connections (ts->server, NULL, 0, DEADLINE_US));
+  g_assert_cmpuint (count_open_fds (), ==, before);
+
+  /* four new silent connections are all kept: none takes another's place */
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    kept[i] = connect_from (ts, "127.0.0.6");
+  sync_with_server (ts);
+  g_assert_cmpuint (xpz_platform_edge_count_connections (ts->server, "127.0.0.6"), ==, 4);
+  for (guint i = 0; i < G_N_ELEMENTS (kept); i++)
+    {
+      GSocket *socket = g_socket_connection_get_socket (kept[i]);
+
+      g_assert_cmpint (g_socket_condition_check (socket, G_IO_IN | G_IO_HUP), ==, 0);
+      g_object_unref (kept[i]);
+    }
+}
+
 /* All addresses together stay under max_connections. */
 static void
 test_connections_capped_in_all (void)
@@ -593,6 +660,8 @@ main (int    argc,
   g_test_add_func ("/platform/R3.4/stalled-request-closed", test_stalled_request_closed);
   g_test_add_func ("/platform/R3.4/connections-capped-per-address", test_connections_capped_per_address);
   g_test_add_func ("/platform/R3.4/connections-capped-in-all", test_connections_capped_in_all);
+  g_test_add_func ("/platform/R3.4/connections-closed-by-client-leave-nothing",
+                   test_connections_closed_by_client_leave_nothing);
 
   return g_test_run ();
 }
