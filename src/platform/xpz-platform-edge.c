@@ -90,25 +90,20 @@ edge_connection_free (gpointer data)
   g_free (conn);
 }
 
-static void
-edge_clear (XpzPlatformEdge *edge)
+void
+xpz_platform_edge_free (XpzPlatformEdge *edge)
 {
-  g_clear_pointer (&edge->by_socket, g_hash_table_unref);
-  g_clear_pointer (&edge->by_address, g_hash_table_unref);
+  g_hash_table_unref (edge->by_socket);
+  g_hash_table_unref (edge->by_address);
   g_cond_clear (&edge->changed);
   g_mutex_clear (&edge->lock);
-}
-
-void
-xpz_platform_edge_unref (XpzPlatformEdge *edge)
-{
-  g_atomic_rc_box_release_full (edge, (GDestroyNotify) edge_clear);
+  g_free (edge);
 }
 
 static XpzPlatformEdge *
 edge_new (const XpzPlatformOptions *options)
 {
-  XpzPlatformEdge *edge = g_atomic_rc_box_new0 (XpzPlatformEdge);
+  XpzPlatformEdge *edge = g_new0 (XpzPlatformEdge, 1);
   struct rlimit limit;
 
   g_mutex_init (&edge->lock);
@@ -406,13 +401,45 @@ xpz_platform_edge_count_connections (XpzPlatformServer *self,
   return open;
 }
 
+/* Waits (at most @timeout_us) until @want of the connections from @address (or all)
+ * are counted (@busy FALSE) or busy with a request (@busy TRUE). A connection closed by
+ * its client is noticed by libsoup without a word to the table, so this looks again
+ * every 10 ms as well as at each change. */
+static gboolean
+edge_wait (XpzPlatformServer *self,
+           const char        *address,
+           gboolean           busy,
+           guint              want,
+           gint64             timeout_us)
+{
+  XpzPlatformEdge *edge = self->edge;
+  gint64 end = g_get_monotonic_time () + timeout_us;
+  guint open = 0, now_busy = 0;
+  gboolean reached;
+
+  if (edge == NULL)
+    return want == 0;
+  g_mutex_lock (&edge->lock);
+  for (;;)
+    {
+      edge_sweep_locked (edge);
+      edge_count_locked (edge, address, &open, &now_busy);
+      reached = (busy ? now_busy : open) == want;
+      if (reached || g_get_monotonic_time () >= end)
+        break;
+      g_cond_wait_until (&edge->changed, &edge->lock,
+                         MIN (end, g_get_monotonic_time () + 10 * G_TIME_SPAN_MILLISECOND));
+    }
+  g_mutex_unlock (&edge->lock);
+  return reached;
+}
+
 /**
  * xpz_platform_edge_wait_connections:
  * @address: (nullable): a client address, or %NULL for all
  *
  * Test hook, from a thread other than the server's: waits (at most @timeout_us) until
- * @open connections from @address are counted. A connection closed by its client is
- * noticed by libsoup without a word to the table, so this looks again every 10 ms.
+ * @open connections from @address are counted.
  */
 gboolean
 xpz_platform_edge_wait_connections (XpzPlatformServer *self,
@@ -420,25 +447,7 @@ xpz_platform_edge_wait_connections (XpzPlatformServer *self,
                                     guint              open,
                                     gint64             timeout_us)
 {
-  XpzPlatformEdge *edge = self->edge;
-  gint64 end = g_get_monotonic_time () + timeout_us;
-  guint now_open = 0, busy = 0;
-
-  if (edge == NULL)
-    return open == 0;
-  g_mutex_lock (&edge->lock);
-  for (;;)
-    {
-      gint64 step = MIN (end, g_get_monotonic_time () + 10 * G_TIME_SPAN_MILLISECOND);
-
-      edge_sweep_locked (edge);
-      edge_count_locked (edge, address, &now_open, &busy);
-      if (now_open == open || g_get_monotonic_time () >= end)
-        break;
-      g_cond_wait_until (&edge->changed, &edge->lock, step);
-    }
-  g_mutex_unlock (&edge->lock);
-  return now_open == open;
+  return edge_wait (self, address, FALSE, open, timeout_us);
 }
 
 /**
@@ -454,23 +463,9 @@ xpz_platform_edge_wait_busy (XpzPlatformServer *self,
                              guint              busy,
                              gint64             timeout_us)
 {
-  XpzPlatformEdge *edge = self->edge;
-  gint64 end = g_get_monotonic_time () + timeout_us;
-  guint open = 0, now_busy = 0;
-
-  if (edge == NULL)
-    return FALSE;
-  g_mutex_lock (&edge->lock);
-  for (;;)
-    {
-      edge_count_locked (edge, address, &open, &now_busy);
-      if (now_busy == busy || !g_cond_wait_until (&edge->changed, &edge->lock, end))
-        break;
-    }
-  edge_count_locked (edge, address, &open, &now_busy);
-  g_mutex_unlock (&edge->lock);
-  return now_busy == busy;
+  return edge_wait (self, address, TRUE, busy, timeout_us);
 }
+
 /* at most this much of what the client already sent is discarded before closing, so
  * that the answer is not lost to a TCP reset */
 #define EDGE_DRAIN_LIMIT (256 * 1024)
@@ -707,7 +702,7 @@ void
 xpz_platform_edge_attach (XpzPlatformServer *self,
                           SoupServer        *soup)
 {
-  g_clear_pointer (&self->edge, xpz_platform_edge_unref);
+  g_clear_pointer (&self->edge, xpz_platform_edge_free);
   self->edge = edge_new (&self->options);
   g_signal_connect (soup, "request-started", G_CALLBACK (request_started_cb), self);
 }

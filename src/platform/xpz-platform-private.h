@@ -438,7 +438,7 @@ gint64  xpz_platform_candidate_from_handle (const XpzPlatformServer *self,
 /* xpz-platform-edge.c: body, stall and connection limits as requests arrive (R3.4) */
 void               xpz_platform_edge_attach    (XpzPlatformServer *self,
                                                 SoupServer        *soup);
-void               xpz_platform_edge_unref     (XpzPlatformEdge   *edge);
+void               xpz_platform_edge_free      (XpzPlatformEdge   *edge);
 guint              xpz_platform_edge_count_connections (XpzPlatformServer *self,
                                                         const char        *address);
 gboolean           xpz_platform_edge_wait_connections (XpzPlatformServer *self,

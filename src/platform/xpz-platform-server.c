@@ -96,7 +96,7 @@ xpz_platform_server_finalize (GObject *object)
   g_clear_pointer (&self->sign_in_attempts, g_hash_table_unref);
   g_clear_pointer (&self->address_failures, g_hash_table_unref);
   g_clear_pointer (&self->pwhash_done, g_hash_table_unref);
-  g_clear_pointer (&self->edge, xpz_platform_edge_unref);
+  g_clear_pointer (&self->edge, xpz_platform_edge_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_mutex_clear (&self->pwhash_lock);
   g_cond_clear (&self->pwhash_cond);
